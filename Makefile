@@ -24,7 +24,7 @@ sync: setup
 	@test -z "$$(git status --porcelain -- nbs)" || { git status --short -- nbs; echo "nbdev-clean changed nbs/: commit the cleaned notebooks"; exit 1; }
 
 nbtest: setup
-	$(BIN)/nbdev-test --n-workers 2 --timing
+	OMP_NUM_THREADS=1 $(BIN)/nbdev-test --n-workers 2 --timing
 
 pytest: setup
 	$(BIN)/pytest -q
