@@ -319,6 +319,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'jitsr.train._sub': ('train.html#_sub', 'jitsr/train.py'),
                              'jitsr.train.build_model': ('train.html#build_model', 'jitsr/train.py'),
                              'jitsr.train.draw_t_noise': ('train.html#draw_t_noise', 'jitsr/train.py'),
+                             'jitsr.train.ema_avg_fn': ('train.html#ema_avg_fn', 'jitsr/train.py'),
                              'jitsr.train.evals_per_image': ('train.html#evals_per_image', 'jitsr/train.py'),
                              'jitsr.train.finish': ('train.html#finish', 'jitsr/train.py'),
                              'jitsr.train.git_commit': ('train.html#git_commit', 'jitsr/train.py'),
