@@ -173,7 +173,7 @@ def test_checkpoint_errors(capsys, run, tmp_path):
     bad('does not fit this model configuration', run_with('mixed', (tmp_path / 'mixed.safetensors').read_bytes()))
     cfg = json.loads(meta['config'])
     save_file(tensors, tmp_path / 'unknown.safetensors', metadata={**meta, 'config': json.dumps({**cfg, 'model': 'JiT-Q/9'})})
-    bad('cannot build', run_with('unknown', (tmp_path / 'unknown.safetensors').read_bytes()))
+    bad("model='JiT-Q/9' is not allowed", run_with('unknown', (tmp_path / 'unknown.safetensors').read_bytes()))
 
 def test_no_loader_can_run_code():
     "Checkpoints are safetensors; a `torch.load` anywhere in jitsr must say weights_only=True, and nothing unpickles."
