@@ -254,6 +254,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'jitsr.report.fmt_params': ('report.html#fmt_params', 'jitsr/report.py'),
                               'jitsr.report.fmt_score': ('report.html#fmt_score', 'jitsr/report.py'),
                               'jitsr.report.fmt_seconds': ('report.html#fmt_seconds', 'jitsr/report.py'),
+                              'jitsr.report.for_run': ('report.html#for_run', 'jitsr/report.py'),
                               'jitsr.report.load_datasets': ('report.html#load_datasets', 'jitsr/report.py'),
                               'jitsr.report.load_metrics': ('report.html#load_metrics', 'jitsr/report.py'),
                               'jitsr.report.load_results': ('report.html#load_results', 'jitsr/report.py'),
