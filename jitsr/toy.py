@@ -6,7 +6,7 @@ narrow network; noise and velocity cannot."""
 # %% ../nbs/03_toy.ipynb #36110427
 from __future__ import annotations
 
-import json, math, re, time
+import json, math, re, textwrap, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 
@@ -136,7 +136,8 @@ def plot_toy(samples: dict, reference: torch.Tensor, cfg: ToyConfig, distances: 
     "Grid of 2-D scatter plots: rows (pred, loss), columns D; `samples[(pred, loss, D)]` is (n, 2)."
     import matplotlib.pyplot as plt
     rows = [(p, l) for p in cfg.preds for l in cfg.losses]
-    fig, axes = plt.subplots(len(rows), len(cfg.dims), figsize=(2.4 * len(cfg.dims), 2.4 * len(rows)), squeeze=False)
+    fig, axes = plt.subplots(len(rows), len(cfg.dims), figsize=(2.4 * len(cfg.dims), 2.4 * len(rows) + 0.4),
+                             squeeze=False, layout='constrained')
     lim = 1.25 * reference.abs().max().item()
     for i, (p, l) in enumerate(rows):
         for j, D in enumerate(cfg.dims):
@@ -147,8 +148,8 @@ def plot_toy(samples: dict, reference: torch.Tensor, cfg: ToyConfig, distances: 
             ax.text(0.03, 0.03, f"SW {distances[(p, l, D)]:.3g}", transform=ax.transAxes, fontsize=8)
             if i == 0: ax.set_title(f"D = {D}")
             if j == 0: ax.set_ylabel(f"{p}-pred" + (f", {l}-loss" if len(cfg.losses) > 1 else ''))
-    fig.suptitle("generated (red) over true (grey)" + (f"\n{cfg.losses[0]}-loss" if len(cfg.losses) == 1 else ''), fontsize=10)
-    fig.tight_layout()
+    title = "generated (red) over true (grey)" + (f", {cfg.losses[0]}-loss" if len(cfg.losses) == 1 else '')
+    fig.suptitle(textwrap.fill(title, 28 * len(cfg.dims)), fontsize=10)
     return fig
 
 
