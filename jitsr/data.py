@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #e6d5a281
 from __future__ import annotations
-import math, sys
+import math, os, sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,10 +13,10 @@ import torch
 from PIL import Image, ImageOps
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'MAX_PIXELS', 'EMBEDDED', 'DEGRADATIONS', 'cubic', 'resize_weights', 'out_size', 'imresize',
+__all__ = ['IMAGE_EXTS', 'MAX_PIXELS', 'EMBEDDED', 'DEGRADATIONS', 'CONTEXT', 'cubic', 'resize_weights', 'out_size', 'imresize',
            'imresize_torch', 'BadImage', 'to_array', 'load_image', 'embedded_images', 'warn', 'list_images',
-           'load_folder', 'load_images', 'bicubic_degrade', 'get_degradation', 'modcrop', 'eval_pairs', 'pad_to',
-           'dihedral', 'to_tensor', 'SRCrops', 'StepSampler', 'train_loader']
+           'load_folder', 'load_images', 'shared_data', 'training_data', 'bicubic_degrade', 'get_degradation',
+           'modcrop', 'eval_pairs', 'pad_to', 'dihedral', 'to_tensor', 'SRCrops', 'StepSampler', 'train_loader']
 
 # %% ../nbs/01_data.ipynb #ce75c342
 def cubic(x, a=-0.5):
@@ -174,9 +174,22 @@ def load_folder(folder, rgb: bool = True) -> dict[str, np.ndarray]:
     return out
 
 def load_images(data, split: str = 'train', rgb: bool = True) -> dict[str, np.ndarray]:
-    "`data` is 'embedded' (use `split`) or a folder of images (all of it, `split` ignored)."
+    "`data` is 'embedded' (use `split`), a folder of images (all of it, `split` ignored) or folders joined by commas."
     if str(data) == 'embedded': return embedded_images(split)
-    return load_folder(data, rgb=rgb)
+    folders = [f for f in str(data).split(',') if f]
+    if len(folders) == 1: return load_folder(folders[0], rgb=rgb)
+    return {f"{Path(f).name}/{k}": v for f in folders for k, v in load_folder(f, rgb=rgb).items()}
+
+def shared_data() -> Path:
+    "The shared data folder: `$JITSR_SHARED_DATA`, else `shared/data` beside the repository."
+    import jitsr
+    env = os.environ.get('JITSR_SHARED_DATA')
+    return Path(env) if env else Path(jitsr.__file__).resolve().parents[2] / 'shared' / 'data'
+
+def training_data() -> str:
+    "The default training images: T91 + BSD200 of the shared data when present, else 'embedded'."
+    folders = [shared_data() / n for n in ('T91', 'BSD200')]
+    return ','.join(map(str, folders)) if all(f.is_dir() for f in folders) else 'embedded'
 
 # %% ../nbs/01_data.ipynb #b101b87e
 def bicubic_degrade(hr: np.ndarray, scale: int, rng=None) -> np.ndarray:
@@ -203,6 +216,8 @@ def eval_pairs(images: dict, scale: int, degradation: str = 'bicubic'):
         yield name, hr, degrade(hr, scale)
 
 # %% ../nbs/01_data.ipynb #3bd61fb7
+CONTEXT = 2   # LR pixels of real image around each training crop: the reach of the x4 bicubic kernel
+
 def pad_to(img: np.ndarray, size: int) -> np.ndarray:
     "Mirror-pad an image whose sides are shorter than `size` up to `size`."
     ph, pw = max(0, size - img.shape[0]), max(0, size - img.shape[1])
@@ -222,7 +237,7 @@ def to_tensor(img: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1))).float().div_(255)
 
 class SRCrops(torch.utils.data.Dataset):
-    "Random (HR, LR) training crops; item `i` depends only on `(seed, i)`."
+    "Random (HR, LR) training crops; item `i` depends only on `(seed, i)`. The LR crop is cut from the LR of a larger window."
     def __init__(self, images: dict, crop: int = 64, scale: int = 4, seed: int = 0,
                  augment: bool = True, degradation: str = 'bicubic', length: int = 2**62):
         if crop % scale: raise ValueError(f"crop {crop} must be a multiple of the scale {scale}")
@@ -231,17 +246,20 @@ class SRCrops(torch.utils.data.Dataset):
         area = np.array([v.shape[0] * v.shape[1] for v in self.images], dtype=np.float64)
         self.p = area / area.sum()
         self.crop, self.scale, self.seed, self.augment, self.length = crop, scale, seed, augment, length
+        self.margin = CONTEXT * scale                                 # HR pixels of context on each side
         self.degrade = get_degradation(degradation)
 
     def __len__(self): return self.length
 
     def __getitem__(self, i):
         rng = np.random.default_rng([self.seed, i])
-        img = pad_to(self.images[rng.choice(len(self.images), p=self.p)], self.crop)
-        y0, x0 = rng.integers(0, img.shape[0] - self.crop + 1), rng.integers(0, img.shape[1] - self.crop + 1)
-        hr = img[y0:y0 + self.crop, x0:x0 + self.crop]
-        if self.augment: hr = dihedral(hr, rng.integers(8))
-        return to_tensor(hr), to_tensor(self.degrade(hr, self.scale, rng))
+        size, m, s = self.crop + 2 * self.margin, self.margin, self.scale
+        img = pad_to(self.images[rng.choice(len(self.images), p=self.p)], size)
+        y0, x0 = rng.integers(0, img.shape[0] - size + 1), rng.integers(0, img.shape[1] - size + 1)
+        win = img[y0:y0 + size, x0:x0 + size]
+        if self.augment: win = dihedral(win, rng.integers(8))
+        lr = self.degrade(win, s, rng)[m // s:(m + self.crop) // s, m // s:(m + self.crop) // s]
+        return to_tensor(win[m:m + self.crop, m:m + self.crop]), to_tensor(lr)
 
 class StepSampler(torch.utils.data.Sampler):
     "Indices of this rank's share of global batches `start_step, start_step+1, ...` (`batch_size` is global)."

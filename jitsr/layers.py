@@ -142,10 +142,11 @@ class TimestepEmbedder(nn.Module):
 # %% ../nbs/04_layers.ipynb #ad188fa1
 class BottleneckPatchEmbed(nn.Module):
     "(B, C, H, W) -> (B, H/p * W/p, width): p x p stride-p conv (no bias) to `bottleneck`, then 1x1 conv (bias) to `width`."
-    def __init__(self, patch_size: int, in_chans: int, bottleneck: int, width: int):
+    def __init__(self, patch_size: int, in_chans: int, bottleneck: int, width: int, context: int = 0):
         super().__init__()
         self.patch_size = patch_size
-        self.proj1 = nn.Conv2d(in_chans, bottleneck, patch_size, stride=patch_size, bias=False)
+        self.proj1 = nn.Conv2d(in_chans, bottleneck, patch_size + 2 * context, stride=patch_size, padding=context,
+                               padding_mode='replicate', bias=False)
         self.proj2 = nn.Conv2d(bottleneck, width, 1)
 
     def forward(self, x):

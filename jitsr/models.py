@@ -11,19 +11,27 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .data import resize_weights
 from .layers import (
     RMSNorm, SwiGLU, Attention, TimestepEmbedder, BottleneckPatchEmbed,
-    modulate, rope_2d, sequence_positions, sincos_pos_embed)
+    apply_rope, modulate, rope_2d, sequence_positions, sincos_pos_embed)
 
 # %% auto #0
 __all__ = ['COND', 'JIT_SIZES', 'JIT_MODELS', 'bicubic_up', 'grid_codes', 'JiTBlock', 'StreamBlock', 'FinalLayer', 'JiT',
            'JiT_XS_8', 'JiT_T_8', 'JiT_T_4', 'JiT_S_8', 'JiT_B_16', 'JiT_B_32', 'JiT_L_16', 'JiT_L_32', 'JiT_H_16',
-           'JiT_H_32', 'jit_model', 'count_params']
+           'JiT_H_32', 'jit_model', 'count_params', 'lr_attention']
 
 # %% ../nbs/05_jit.ipynb #ee18caae
+@lru_cache(maxsize=64)
+def _upsample_matrix(n_in: int, n_out: int, device: torch.device, dtype: torch.dtype) -> torch.Tensor:
+    with torch.inference_mode(False):
+        return torch.tensor(resize_weights(n_in, n_out, n_out / n_in), device=device, dtype=dtype)
+
 def bicubic_up(lr: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
-    "Bicubic upsampling of `lr` (B, C, h, w) to `size` (H, W), `align_corners=False`."
-    return F.interpolate(lr, size=size, mode='bicubic', align_corners=False)
+    "MATLAB-compatible bicubic upsampling (the protocol's resize, without rounding) of `lr` (B, C, h, w) to `size` (H, W)."
+    mh = _upsample_matrix(lr.shape[-2], size[0], lr.device, lr.dtype)      # (H, h)
+    mw = _upsample_matrix(lr.shape[-1], size[1], lr.device, lr.dtype)      # (W, w)
+    return torch.einsum('Hh,bchw,Ww->bcHW', mh, lr, mw)
 
 @lru_cache(maxsize=32)
 def grid_codes(grids: tuple, width: int, head_dim: int, device: torch.device):
@@ -113,7 +121,8 @@ class JiT(nn.Module):
     "JiT denoiser for SR: `forward(z, t, lr, d=None) -> x_pred`, z (B,3,H,W) in [-1,1], t (B,), lr (B,3,H/scale,W/scale)."
     def __init__(self, img_size=256, patch_size=16, width=768, depth=12, heads=12, bottleneck=128,
                  cond='token', scale=4, dropout=0.0, step_cond=False, lr_skip=False, channels=3,
-                 no_lr_attn=False, no_lr_residual=False, no_mlp_inject=False, inject_linear=False):
+                 no_lr_attn=False, no_lr_residual=False, no_mlp_inject=False, inject_linear=False,
+                 lr_add=False, lr_context=0):
         super().__init__()
         if cond not in COND:
             raise ValueError(f"unknown cond {cond!r}; allowed: {', '.join(COND)}")
@@ -126,16 +135,18 @@ class JiT(nn.Module):
         if cond in ('token', 'stream') and patch_size % scale:
             raise ValueError(f"cond={cond!r} embeds LR with patch size patch_size // scale so that LR and noisy "
                              f"token grids match; patch_size {patch_size} is not divisible by scale {scale}")
+        if (lr_add or lr_context) and cond not in ('token', 'stream'):
+            raise ValueError(f"lr_add and lr_context shape the LR tokens of cond='token' or 'stream', got cond={cond!r}")
         if img_size % patch_size:
             raise ValueError(f"img_size {img_size} is not a multiple of patch_size {patch_size}")
         self.config = dict(img_size=img_size, patch_size=patch_size, width=width, depth=depth, heads=heads,
                            bottleneck=bottleneck, cond=cond, scale=scale, dropout=dropout, step_cond=step_cond,
-                           lr_skip=lr_skip, channels=channels, **ablations)
+                           lr_skip=lr_skip, channels=channels, **ablations, lr_add=lr_add, lr_context=lr_context)
         self.patch_size, self.width, self.heads, self.channels = patch_size, width, heads, channels
-        self.cond, self.scale, self.step_cond, self.lr_skip = cond, scale, step_cond, lr_skip
+        self.cond, self.scale, self.step_cond, self.lr_skip, self.lr_add = cond, scale, step_cond, lr_skip, lr_add
 
         self.x_embedder = BottleneckPatchEmbed(patch_size, 2 * channels if cond == 'concat' else channels, bottleneck, width)
-        self.lr_embedder = (BottleneckPatchEmbed(patch_size // scale, channels, bottleneck, width)
+        self.lr_embedder = (BottleneckPatchEmbed(patch_size // scale, channels, bottleneck, width, lr_context)
                             if cond in ('token', 'stream') else None)
         self.t_embedder = TimestepEmbedder(width)
         self.d_embedder = TimestepEmbedder(width) if step_cond else None
@@ -203,7 +214,9 @@ class JiT(nn.Module):
         pos_embed, cos, sin = grid_codes(((h, w),) * (2 if lr_tokens else 1), self.width, self.width // self.heads, z.device)
         x = x + pos_embed[:n]
         if lr_tokens:
-            x_lr = self.lr_embedder(lr) + pos_embed[n:]            # (B, N, D): the LR grid is the noisy grid
+            lr_tok = self.lr_embedder(lr)                          # (B, N, D): the LR grid is the noisy grid
+            x_lr = lr_tok + pos_embed[n:]
+            if self.lr_add: x = x + lr_tok                         # each noisy token also gets its co-located LR token
         if self.cond == 'token':
             x = torch.cat([x, x_lr], 1)                            # (B, 2N, D)
         for block in self.blocks:
@@ -251,3 +264,26 @@ def jit_model(name: str, **kwargs) -> JiT:
 def count_params(model: nn.Module) -> int:
     "Number of parameters of `model` (fixed position embeddings are not parameters here)."
     return sum(p.numel() for p in model.parameters())
+
+# %% ../nbs/05_jit.ipynb #9a4c07ff
+@torch.no_grad()
+def lr_attention(net: JiT, z: torch.Tensor, t: torch.Tensor, lr: torch.Tensor) -> list[dict]:
+    "Per block of a `token` or `stream` JiT: mean attention mass of noisy queries on all LR keys (`lr_mass`) and on the co-located one."
+    n = (z.shape[-2] // net.patch_size) * (z.shape[-1] // net.patch_size)
+    found = []
+    def probe(attn):
+        def attend(q, k, v, cos, sin):
+            if q.shape[1] == 2 * n:                                # a joint attention over [noisy, LR]
+                B, N, _ = q.shape
+                qh, kh = (u.reshape(B, N, attn.heads, -1).transpose(1, 2) for u in (q, k))   # (B, heads, 2N, hd)
+                qh, kh = apply_rope(attn.q_norm(qh), cos, sin), apply_rope(attn.k_norm(kh), cos, sin)
+                p = (qh[:, :, :n] @ kh.transpose(-1, -2) / qh.shape[-1] ** 0.5).softmax(-1)   # (B, heads, N, 2N)
+                found.append({'lr_mass': p[..., n:].sum(-1).mean().item(),
+                              'colocated': p[..., n:].diagonal(dim1=-2, dim2=-1).mean().item()})
+            return type(attn).attend(attn, q, k, v, cos, sin)
+        return attend
+    for block in net.blocks: block.attn.attend = probe(block.attn)
+    try: net(z, t, lr)
+    finally:
+        for block in net.blocks: del block.attn.attend
+    return found

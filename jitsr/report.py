@@ -98,7 +98,7 @@ def count_evals(net: torch.nn.Module):
 # %% ../nbs/13_report.ipynb #d73e445d
 RECORD_KEYS = ('name', 'method', 'model', 'cond', 'flags', 'params', 'train_steps', 'train_seconds', 'sampler',
                'sample_steps', 'samples', 'sample_seed', 'setting', 'nfe', 'evals_per_image', 'seconds_per_image',
-               'dataset', 'n', 'psnr_y', 'ssim_y', 'psnr_rgb', 'ssim_rgb', 'scale', 'seed', 'git_commit',
+               'dataset', 'n', 'psnr_y', 'ssim_y', 'psnr_rgb', 'ssim_rgb', 'start_psnr_y', 'start_ssim_y', 'scale', 'seed', 'git_commit',
                'train_device', 'eval_device', 'eval_git_commit', 'run')
 
 NAMES = {'bicubic': 'Bicubic', 'edsr-baseline': 'EDSR-baseline', 'edsr': 'EDSR', 'swinir': 'SwinIR',
@@ -117,7 +117,9 @@ def method_label(model: str, cond: str = '', flags: dict | None = None, objectiv
     "The name a reader knows: 'Bicubic', 'SwinIR-light', 'JiT-SR token', 'JiT-SR stream -A', 'JiT-SR token shortcut'."
     if model in JIT_MODELS:
         a = ablation_of(flags)
-        return f"JiT-SR {cond}" + (f" -{a}" if a else '') + (f" {objective}" if objective != 'flow' else '')
+        flags = flags or {}
+        kind = ('' if flags.get('lr_add') or cond not in ('token', 'stream') else ' pure') + ('' if flags.get('lr_skip') else ' no-skip')
+        return f"JiT-SR {cond}{kind}" + (f" -{a}" if a else '') + (f" {objective}" if objective != 'flow' else '')
     return NAMES.get(model, model)
 
 def run_config(run_dir) -> tuple[TrainConfig, dict]:
@@ -150,6 +152,7 @@ def run_info(run_dir) -> dict:
     return {'run': run_dir.as_posix(), 'name': run_dir.name, 'method': method_label(cfg.model, cfg.cond, cfg.flags, cfg.objective),
             'model': cfg.model, 'cond': cfg.cond if jit else '', 'flags': cfg.flags, 'params': extra.get('params'),
             'train_steps': step or summary.get('steps'), 'train_seconds': summary.get('train_seconds'),
+            'images_seen': (step or summary.get('steps') or 0) * cfg.batch_size, 'train_data': extra.get('train_data', cfg.data),
             'scale': cfg.scale, 'seed': cfg.seed, 'git_commit': extra.get('git_commit', 'unknown'),
             'train_device': extra.get('device', cfg.device)}
 
@@ -172,7 +175,8 @@ def bicubic_records(images: dict, scale: int) -> list[dict]:
         recs.append({'name': 'bicubic', 'method': 'Bicubic', 'model': 'bicubic', 'cond': '', 'flags': {}, 'params': 0,
                      'train_steps': 0, 'train_seconds': 0, 'sampler': 'direct', 'sample_steps': 0, 'samples': 1,
                      'sample_seed': 0, 'setting': 'direct', 'nfe': 0, 'evals_per_image': 0, 'dataset': ds,
-                     'scale': scale, 'seed': None, 'git_commit': '', 'train_device': '', 'run': '', **_scored(res)})
+                     'scale': scale, 'seed': None, 'git_commit': '', 'train_device': '', 'run': '', **_scored(res),
+                     'per_image': res['per_image']})
     return recs
 
 def for_run(cfg, s: dict) -> dict:
@@ -185,6 +189,8 @@ def evaluate_run(run_dir, images: dict, settings, device='cpu', progress: bool =
     net, cfg = load_run(run_dir, device=device)
     dev = next(net.parameters()).device
     settings = [for_run(cfg, s) for s in parse_settings(settings)] if cfg.family == 'jit' else [{'sampler': 'direct', 'steps': 0, 'samples': 1, 'seed': 0}]
+    start_net = load_run(run_dir, device=dev, weights='start')[0]         # the same network untrained: the run's starting point
+    starts = {ds: evaluate(ims, cfg.scale, make_upscaler(start_net, cfg, dev), progress=False) for ds, ims in images.items()}
     recs = []
     for s in settings:
         kw = {} if s['sampler'] == 'direct' else dict(sampler=s['sampler'], steps=s['steps'], samples=s['samples'], seed=s['seed'])
@@ -195,7 +201,9 @@ def evaluate_run(run_dir, images: dict, settings, device='cpu', progress: bool =
             recs.append({**info, 'sampler': s['sampler'], 'sample_steps': s['steps'], 'samples': s['samples'], 'sample_seed': s['seed'],
                          'setting': setting_name(s), 'nfe': evals_per_image(cfg, kw.get('sampler', 'mean'), s['steps'], s['samples']),
                          'evals_per_image': evals[0] / res['n'], 'seconds_per_image': (time.time() - t0) / res['n'],
-                         'dataset': ds, 'per_image': res['per_image'], **_scored(res)})
+                         'dataset': ds, **_scored(res), 'start_psnr_y': starts[ds]['psnr_y'], 'start_ssim_y': starts[ds]['ssim_y'],
+                         'per_image': [{**r, 'start_psnr_y': s['psnr_y'], 'start_ssim_y': s['ssim_y']}
+                                       for r, s in zip(res['per_image'], starts[ds]['per_image'])]})
     return recs
 
 def evaluate_runs(run_dirs, datasets, settings=('mean',), out_dir='reports/results', name: str = 'results',

@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .data import eval_pairs, load_images
+from .data import SRCrops, eval_pairs, load_images
 from .metrics import luminance, score
-from .train import evals_per_image, git_commit, load_run, make_upscaler
+from .train import evals_per_image, git_commit, load_run, make_upscaler, sr_function
 
 # %% auto #0
 __all__ = ['LPIPS_NOTE', 'hf_fraction', 'sharpness', 'score_upscaler', 'sweep_settings', 'nfe_sweep', 'theory_gain', 'averaging',
-           'tiny_runs', 'write_results', 'summarize', 'plot']
+           'tiny_runs', 'test_crops', 'calibration', 'write_results', 'summarize', 'plot']
 
 # %% ../nbs/16_sampling.ipynb #56af7eb6
 def hf_fraction(img: np.ndarray, crop: int = 0, cutoff: float = 0.25) -> float:
@@ -136,6 +136,41 @@ def tiny_runs(root, steps: int = 2) -> dict:
                           val_data=str(data), eval_every=steps, log_every=1, ckpt_every=steps, out_dir=str(runs[objective]),
                           device='cpu'), progress=False)
     return {'data': str(data), 'runs': runs}
+
+# %% ../nbs/16_sampling.ipynb #d8698365
+def test_crops(images: dict, crop: int, scale: int, n: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    "`n` (HR, LR) crops in [0, 1] of `crop` HR pixels from `images`, made like training crops but not augmented."
+    ds = SRCrops(images, crop, scale, seed, augment=False)
+    hr, lr = map(torch.stack, zip(*(ds[i] for i in range(n))))
+    return hr, lr
+
+def _y(x: torch.Tensor) -> torch.Tensor:
+    "[-1, 1] RGB (..., 3, H, W) -> Y in 16..235, float64."
+    x = ((x.double().clamp(-1, 1) + 1) * 127.5)
+    return luminance(x.flatten(0, -4)).view(*x.shape[:-3], 1, *x.shape[-2:])
+
+@torch.no_grad()
+def calibration(net, cfg, images: dict, sampler: str = 'euler', steps: int = 10, K: int = 4, n: int = 32,
+                seed: int = 0, batch: int = 32) -> dict:
+    "psnr_mean, psnr_sample, psnr_avg (of K), sharpness (sample HR-relative high-band power), V, B, v_over_b on `n` test crops."
+    if K < 2: raise ValueError(f"calibration needs K >= 2 samples per crop to measure their variance, got {K}")
+    hr, lr = test_crops(images, cfg.crop, cfg.scale, n, seed)
+    dev = next(net.parameters()).device
+    x, lr = (hr * 2 - 1).to(dev), (lr * 2 - 1).to(dev)
+    def run(fn): return torch.cat([fn(lr[i:i + batch]) for i in range(0, n, batch)]).cpu()
+    mean = run(sr_function(net, cfg, 'mean', seed=seed))
+    draws = torch.stack([run(sr_function(net, cfg, sampler, steps=steps, seed=seed + 1 + k)) for k in range(K)])  # (K, n, 3, H, W)
+    ys, yx, ym = _y(draws), _y(x.cpu()), _y(mean)
+    V = ys.var(0, unbiased=True).mean().item()
+    mse_k = (ys.mean(0) - yx).pow(2).mean().item()
+    mse_1 = (ys - yx).pow(2).mean().item()
+    B = mse_k - V / K
+    u8 = lambda t: ((t.clamp(-1, 1) + 1) * 127.5 + 0.5).floor().byte().permute(1, 2, 0).numpy()
+    sharp = np.mean([sharpness(u8(draws[k, i]), u8(x[i].cpu()), cutoff=0.5 / cfg.scale) for k in range(K) for i in range(n)])
+    db = lambda mse: 10 * math.log10(255.0 ** 2 / mse)
+    return {'sampler': sampler, 'steps': steps, 'K': K, 'n': n, 'psnr_mean': db((ym - yx).pow(2).mean().item()),
+            'psnr_sample': db(mse_1), 'psnr_avg': db(mse_k), 'sharpness': float(sharp), 'V': V, 'B': B,
+            'v_over_b': V / B if B > 0 else float('inf')}
 
 # %% ../nbs/16_sampling.ipynb #3c626469
 LPIPS_NOTE = 'not computed: the lpips package and its AlexNet weights are not installed, and nothing is downloaded'

@@ -12,18 +12,19 @@ from pathlib import Path
 from typing import Callable
 
 import jitsr
+from .data import shared_data
 from .models import JIT_MODELS
 from .report import TINY_JIT, checkpoint_digest, code_digest, parse_datasets, parse_settings, render_html, setting_name
 from .train import CKPT, MODELS, git_commit
 
 # %% auto #0
-__all__ = ['JIT_CPU', 'JIT_SMOKE', 'BENCHMARKS', 'PROFILES', 'ROOT', 'NBS', 'RECORD_FILES', 'report_dir', 'shared_data',
-           'get_profile', 'train_status', 'Job', 'run_jobs', 'copy_records', 'results_current', 'toy_current', 'plan',
-           'study', 'main']
+__all__ = ['JIT_CPU', 'JIT_SMOKE', 'FULL_SEEDS', 'FULL_ARMS', 'BENCHMARKS', 'PROFILES', 'ROOT', 'NBS', 'RECORD_FILES',
+           'report_dir', 'get_profile', 'train_status', 'Job', 'run_jobs', 'copy_records', 'results_current',
+           'toy_current', 'plan', 'study', 'main']
 
 # %% ../nbs/14_study.ipynb #4d70cdb0
-JIT_CPU = {'model': 'JiT-XS/8', 'flags': {'lr_skip': True}}          # the CPU JiT-SR: XS width, patch 8, bicubic skip
-JIT_SMOKE = {'model': 'JiT-XS/8', 'flags': {**TINY_JIT, 'lr_skip': True}}
+JIT_CPU = {'model': 'JiT-XS/8', 'flags': {'lr_skip': True, 'lr_add': True}}   # the CPU JiT-SR: XS/8, bicubic skip, LR add
+JIT_SMOKE = {'model': 'JiT-XS/8', 'flags': {**TINY_JIT, 'lr_skip': True, 'lr_add': True}}
 
 def _variants(base: dict, steps: int, ablation_steps: int) -> dict:
     "The three conditionings and the four stream ablations of one JiT-SR configuration."
@@ -31,6 +32,22 @@ def _variants(base: dict, steps: int, ablation_steps: int) -> dict:
     for letter, flag in (('A', 'no_lr_attn'), ('B', 'no_lr_residual'), ('C', 'no_mlp_inject'), ('D', 'inject_linear')):
         runs[f'jit-stream-{letter}'] = {**base, 'cond': 'stream', 'flags': {**base['flags'], flag: True}, 'steps': ablation_steps}
     return runs
+
+FULL_SEEDS = (0, 1, 2)
+FULL_ARMS = {                                                     # the arms of the full profile, most important first
+    'jit-token': {**JIT_CPU, 'cond': 'token'},
+    'edsr-baseline': {'model': 'edsr-baseline', 'lr': 2e-4},
+    'jit-concat': {**JIT_CPU, 'cond': 'concat'},
+    'jit-stream': {**JIT_CPU, 'cond': 'stream'},
+    'jit-token-noskip': {**JIT_CPU, 'cond': 'token', 'flags': {'lr_add': True}},
+    'jit-concat-noskip': {**JIT_CPU, 'cond': 'concat', 'flags': {}},
+    'jit-stream-noskip': {**JIT_CPU, 'cond': 'stream', 'flags': {'lr_add': True}},
+    'swinir-light': {'model': 'swinir-light', 'lr': 2e-4},
+}
+
+def _seeded(arms: dict, seeds) -> dict:
+    "One run per arm and seed, named ARM-sSEED, seed-major so that every arm gets its first seed first."
+    return {f'{arm}-s{s}': {**params, 'seed': s} for s in seeds for arm, params in arms.items()}
 
 BENCHMARKS = {'holdout': 'embedded', 'Set5': '{shared}/Set5', 'Set14': '{shared}/Set14', 'BSD100': '{shared}/BSD100',
               'Urban100': '{shared}/Urban100'}
@@ -40,7 +57,7 @@ PROFILES = {
         'jobs': 2, 'threads': 1,
         'toy': {'steps': 500, 'num_threads': 1},
         'train': {'device': 'cpu', 'crop': 64, 'batch_size': 16, 'lr': 5e-4, 'warmup': 100, 'ema': 0.99, 'eval_every': 100,
-                  'data': 'embedded', 'val_data': 'embedded', 'seed': 0},
+                  'data': 'default', 'val_data': 'embedded', 'seed': 0},
         'runs': {'swinir-light': {'model': 'swinir-light', 'steps': 500, 'lr': 2e-4},      # one step budget for all
                  'srgan': {'model': 'srgan', 'steps': 500, 'lr': 2e-4},
                  'edsr-baseline': {'model': 'edsr-baseline', 'steps': 500, 'lr': 2e-4},
@@ -53,6 +70,15 @@ PROFILES = {
                      'params': {'flow_steps': [1, 2, 4, 8], 'flowmap_steps': [1, 2, 4, 8], 'guided_steps': [2, 4],
                                 'K': [1, 2, 4, 8], 'avg_steps': 4, 'device': 'cpu'}},
         'report': {'grid_settings': 'mean,heun:10'},
+    },
+    'full': {                          # issue 11: the main arms with 3 seeds, 1500 steps each (about 3 hours on 2 cores)
+        'jobs': 2, 'threads': 1,
+        'train': {'device': 'cpu', 'crop': 64, 'batch_size': 16, 'lr': 5e-4, 'warmup': 100, 'ema': 0.999, 'eval_every': 250,
+                  'data': 'default', 'val_data': 'embedded', 'steps': 1500},
+        'runs': _seeded(FULL_ARMS, FULL_SEEDS),
+        'eval': {'mean': {'datasets': {k: BENCHMARKS[k] for k in ('holdout', 'Set5', 'Set14')}, 'samplers': 'mean'}},
+        'eval_device': 'cpu',
+        'report': {'grid_settings': 'mean'},
     },
     'gpu': {
         'jobs': 1, 'threads': None,
@@ -92,12 +118,9 @@ RECORD_FILES = ('config.json', 'summary.json', 'metrics.jsonl', 'train.ipynb')
 def report_dir(reports, profile: str) -> Path:
     return Path(reports) if profile == 'cpu' else Path(reports) / profile
 
-def shared_data() -> str:
-    return os.environ.get('JITSR_SHARED_DATA', '../shared/data')
-
 def _fill(v):
     "Replace {shared} in every string of a (nested) setting."
-    if isinstance(v, str): return v.replace('{shared}', shared_data())
+    if isinstance(v, str): return v.replace('{shared}', str(shared_data()))
     if isinstance(v, dict): return {k: _fill(x) for k, x in v.items()}
     if isinstance(v, list): return [_fill(x) for x in v]
     return v
@@ -107,7 +130,7 @@ def get_profile(name: str) -> dict:
     if name not in PROFILES: raise ValueError(f"unknown profile {name!r}; allowed: {', '.join(PROFILES)}")
     import papermill
     p = _fill(PROFILES[name])
-    for nb, params in [('toy.ipynb', [p['toy']]), ('train.ipynb', [p['train'], *p['runs'].values()]), ('report.ipynb', [p['report']])]:
+    for nb, params in [('toy.ipynb', [p['toy']] if 'toy' in p else []), ('train.ipynb', [p['train'], *p['runs'].values()]), ('report.ipynb', [p['report']])]:
         allowed = set(papermill.inspect_notebook(str(NBS / nb)))
         for d in params:
             if set(d) - allowed:
@@ -219,9 +242,11 @@ def plan(profile: str = 'cpu', runs_root='runs', reports='reports') -> tuple[lis
     "The jobs of a study and notes on what it leaves out."
     p, notes = get_profile(profile), []
     rep, runs_dir = report_dir(reports, profile), Path(runs_root) / profile
-    toy = Job('toy', NBS / 'toy.ipynb', rep / 'toy' / 'toy.ipynb', {**p['toy'], 'out_dir': str(rep / 'toy')})
-    toy.current = lambda: toy_current(rep / 'toy', toy.params)
-    jobs, trained = [toy], {}
+    jobs, trained = [], {}
+    if 'toy' in p:                        # the toy experiment (JiT Fig. 3); the full profile leaves it to the cpu one
+        toy = Job('toy', NBS / 'toy.ipynb', rep / 'toy' / 'toy.ipynb', {**p['toy'], 'out_dir': str(rep / 'toy')})
+        toy.current = lambda: toy_current(rep / 'toy', toy.params)
+        jobs.append(toy)
     for name, run in p['runs'].items():
         params = {**p['train'], **run}
         if params['model'] not in MODELS:

@@ -15,22 +15,24 @@ import torch.nn.functional as F
 from safetensors.torch import load_file, save_file, safe_open
 from tqdm.auto import tqdm
 
-from .data import SRCrops, load_images, train_loader, to_tensor
+from .data import SRCrops, load_images, train_loader, to_tensor, training_data
 from .evaluate import bicubic_upscaler, evaluate
 from .flow import PREDS, SAMPLERS, add_noise, cond_mean, flow_loss, initial_noise, make_generator, nfe, sample, sample_t, tiled
 from .metrics import quantize
-from .models import COND, JIT_MODELS, count_params, jit_model
+from .models import COND, JIT_MODELS, bicubic_up, count_params, jit_model
 from .baselines import BASELINES, SRGANDiscriminator, VGGPerceptualLoss, gan_loss, generator_loss
 from .flowmap import NullCondition, drop_condition, flowmap_sample, lsd_loss, mixed_scale_lr, shortcut_loss, to_base_scale
 
 # %% auto #0
-__all__ = ['MODELS', 'OBJECTIVES', 'EVAL_SAMPLERS', 'CKPT', 'TrainConfig', 'build_model', 'pick_device', 'ema_avg_fn',
-           'step_generator', 'draw_t_noise', 'training_loss', 'save_checkpoint', 'read_checkpoint', 'load_weights',
-           'restore', 'sr_function', 'evals_per_image', 'make_upscaler', 'NonFiniteLoss', 'git_commit', 'holdout_eval',
-           'train', 'finish', 'load_run', 'parse_settings', 'main']
+__all__ = ['MODELS', 'DIFFUSE', 'OBJECTIVES', 'EVAL_SAMPLERS', 'CKPT', 'WHOLE_IMAGE', 'TrainConfig', 'build_model',
+           'initial_model', 'pick_device', 'ema_avg_fn', 'step_generator', 'draw_t_noise', 'residual_net',
+           'training_loss', 'save_checkpoint', 'read_checkpoint', 'load_weights', 'restore', 'export_ema',
+           'sr_function', 'evals_per_image', 'make_upscaler', 'NonFiniteLoss', 'git_commit', 'holdout_eval', 'train',
+           'finish', 'load_run', 'parse_settings', 'main']
 
 # %% ../nbs/07_train.ipynb #41f8a641
 MODELS = tuple(JIT_MODELS) + tuple(BASELINES) + ('srgan',)
+DIFFUSE = ('image', 'residual')
 OBJECTIVES = ('flow', 'shortcut', 'lsd')   # JiT objectives; the baselines regress (L1) or, for srgan, add a discriminator
 EVAL_SAMPLERS = ('mean',) + tuple(SAMPLERS) + ('flowmap',)
 
@@ -38,10 +40,11 @@ EVAL_SAMPLERS = ('mean',) + tuple(SAMPLERS) + ('flowmap',)
 class TrainConfig:
     model: str = 'JiT-XS/8'         # a key of JIT_MODELS or BASELINES, or 'srgan'
     cond: str = 'token'             # how JiT sees the LR image: none, concat, token, stream
-    flags: dict = field(default_factory=lambda: {'lr_skip': True})  # model options (lr_skip, stream ablations, ...)
+    flags: dict = field(default_factory=lambda: {'lr_skip': True, 'lr_add': True})  # model options (lr_skip, lr_add, stream ablations, ...)
     objective: str = 'flow'         # JiT only: flow, shortcut or lsd (few-step flow maps, jitsr.flowmap)
     p_drop: float = 0.1             # shortcut/lsd: probability of replacing the LR by the learned null condition
     mixed_scale: bool = False       # shortcut/lsd: train one x4 model on x4 and x8 inputs (x8 LR upsampled x2)
+    diffuse: str = 'image'          # what the flow carries from noise: 'image' (JiT) or 'residual' (x - bicubic_up(lr))
     pred: str = 'x'                 # network output space
     loss: str = 'x'                 # loss space (the paper: v; see above)
     P_mean: float = -0.8
@@ -55,7 +58,7 @@ class TrainConfig:
     weight_decay: float = 0.0
     betas: tuple = (0.9, 0.95)
     ema: float = 0.999
-    data: str = 'embedded'          # training images: 'embedded' (train split) or a folder
+    data: str = 'default'           # training images: 'default' (T91+BSD200 if present, else embedded), 'embedded', folder(s) a,b
     val_data: str = 'embedded'      # holdout images: 'embedded' (holdout split) or a folder
     scale: int = 4
     crop: int = 64                  # HR crop size (a multiple of scale)
@@ -88,7 +91,9 @@ class TrainConfig:
             if v not in ok: raise ValueError(f"{name}={v!r} is not allowed; choose one of: {', '.join(map(str, ok))}")
         allowed('model', self.model, MODELS); allowed('cond', self.cond, COND)
         allowed('pred', self.pred, PREDS); allowed('loss', self.loss, PREDS)
-        allowed('eval_sampler', self.eval_sampler, EVAL_SAMPLERS); allowed('objective', self.objective, OBJECTIVES)
+        allowed('diffuse', self.diffuse, DIFFUSE); allowed('eval_sampler', self.eval_sampler, EVAL_SAMPLERS); allowed('objective', self.objective, OBJECTIVES)
+        if self.diffuse == 'residual' and (self.family != 'jit' or self.flowmap):
+            raise ValueError("diffuse='residual' is an option of JiT flow models (objective='flow')")
         if not 0 <= self.gan_start < 1: raise ValueError(f"gan_start must be in [0, 1), got {self.gan_start}")
         if self.mixed_scale and (self.scale != 4 or self.crop % 8 or not self.flowmap):
             raise ValueError("mixed_scale trains an x4 flow-map model on x4 and x8: needs scale=4, crop a multiple of 8, "
@@ -100,6 +105,10 @@ class TrainConfig:
         if not 0 <= self.ema < 1: raise ValueError(f"ema must be in [0, 1), got {self.ema}")
         if not isinstance(self.flags, dict): raise ValueError(f"flags must be a dict of model options, got {self.flags!r}")
         return self
+
+    def train_images(self) -> str:
+        "The training images this config names: `data`, with 'default' resolved (`jitsr.data.training_data`)."
+        return training_data() if self.data == 'default' else self.data
 
     def run_dir(self) -> Path:
         return Path(self.out_dir or f"runs/{self.model.replace('/', '')}-{self.cond}-s{self.seed}")
@@ -116,13 +125,20 @@ class TrainConfig:
 def build_model(cfg: TrainConfig) -> nn.Module:
     "The network of `cfg`; unknown model options are a ValueError naming them."
     try:
-        if cfg.family == 'jit':
-            net = jit_model(cfg.model, cond=cfg.cond, scale=cfg.scale, img_size=cfg.crop, step_cond=cfg.flowmap, **cfg.flags)
+        if cfg.family == 'jit':                                        # lr_add is for the LR tokens of token and stream
+            flags = {k: v for k, v in cfg.flags.items() if k != 'lr_add' or cfg.cond in ('token', 'stream')}
+            net = jit_model(cfg.model, cond=cfg.cond, scale=cfg.scale, img_size=cfg.crop, step_cond=cfg.flowmap, **flags)
             if cfg.flowmap: net.null_cond = NullCondition()               # the learned 'no LR' input of guidance
             return net
-        flags = {k: v for k, v in cfg.flags.items() if k != 'lr_skip'}  # lr_skip is a JiT option
+        flags = {k: v for k, v in cfg.flags.items() if k not in ('lr_skip', 'lr_add')}  # JiT options
         return BASELINES['srresnet' if cfg.family == 'gan' else cfg.model](scale=cfg.scale, **flags)
     except TypeError as e: raise ValueError(f"model {cfg.model}: bad model options {cfg.flags} ({e})") from None
+
+def initial_model(cfg: TrainConfig) -> nn.Module:
+    "The network of `cfg` at its initialisation: the same weights for the same seed, so a run's starting point can be rebuilt."
+    with torch.random.fork_rng(devices=[]):                         # leaves the caller's random state alone
+        torch.manual_seed(cfg.seed)
+        return build_model(cfg)
 
 def pick_device(name: str = 'auto') -> torch.device:
     if name == 'auto':
@@ -151,6 +167,11 @@ def draw_t_noise(x, cfg: TrainConfig, g: torch.Generator, rank: int = 0, world: 
     e = initial_noise((n, *x.shape[1:]), cfg.noise_scale, generator=g)[share]
     return t.to(x.device), e.to(x.device, x.dtype)
 
+def residual_net(net, cfg: TrainConfig):
+    "The network the flow sees: `net` itself, or for `diffuse='residual'` its prediction less `bicubic_up(lr)`."
+    if cfg.diffuse == 'image': return net
+    return lambda z, t, lr, **kw: net(z, t, lr, **kw) - bicubic_up(lr, z.shape[-2:])
+
 def training_loss(net, hr, lr, cfg: TrainConfig, g: torch.Generator, disc=None, perceptual=None,
                   rank: int = 0, world: int = 1, ema_net=None, model=None) -> torch.Tensor:
     "The scalar loss of one batch (this process's share); `hr`, `lr` in [0, 1]; `disc` is given in SRGAN's adversarial phase."
@@ -166,9 +187,10 @@ def training_loss(net, hr, lr, cfg: TrainConfig, g: torch.Generator, disc=None, 
         if disc is None: return F.l1_loss(sr, x)
         return generator_loss(sr, x, disc(sr), disc(x).detach(), pixel='l1', adv_weight=cfg.adv_weight,
                               perceptual=perceptual)[0]
+    if cfg.diffuse == 'residual': x = x - bicubic_up(lr, x.shape[-2:])      # the flow carries the detail over bicubic
     t, e = draw_t_noise(x, cfg, g, rank, world)
     z, e = add_noise(x, t, e=e)
-    return flow_loss(net(z, t, lr), cfg.pred, cfg.loss, x, e, z, t, cfg.t_eps).mean()
+    return flow_loss(residual_net(net, cfg)(z, t, lr), cfg.pred, cfg.loss, x, e, z, t, cfg.t_eps).mean()
 
 # %% ../nbs/07_train.ipynb #5bee9869
 CKPT = 'checkpoint.safetensors'
@@ -224,6 +246,17 @@ def restore(path, parts: dict) -> int:
         else: load_weights(obj, _sub(tensors, f'{name}.'), str(path))
     return int(meta['step'])
 
+def export_ema(run_dir, dest) -> Path:
+    "Write the EMA weights of a run (no raw weights, no optimizer: about a quarter of the checkpoint) to `dest`, a run folder `load_run` reads."
+    tensors, meta = read_checkpoint(Path(run_dir) / CKPT)
+    dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
+    tmp = dest / (CKPT + '.tmp')
+    save_file({k: v for k, v in tensors.items() if k.startswith('ema.module.')}, tmp, metadata={'step': meta['step'], 'config': meta['config']})
+    os.replace(tmp, dest / CKPT)
+    for f in ('config.json', 'summary.json'):
+        if (Path(run_dir) / f).is_file(): (dest / f).write_bytes((Path(run_dir) / f).read_bytes())
+    return dest
+
 # %% ../nbs/07_train.ipynb #003cfd77
 def sr_function(net, cfg: TrainConfig, sampler: str = 'mean', steps: int = 50, samples: int = 1, seed: int = 0,
                 guidance: float = 1.0, guidance_interval=(0.1, 1.0), negative: str = 'null'):
@@ -234,7 +267,7 @@ def sr_function(net, cfg: TrainConfig, sampler: str = 'mean', steps: int = 50, s
     if cfg.flowmap and sampler == 'heun': raise ValueError("a flow-map model samples with 'flowmap' (or 'mean' = 1 step); heun is not defined for it")
     if not cfg.flowmap and (sampler == 'flowmap' or guidance != 1.0):
         raise ValueError("the flowmap sampler and guidance need a model trained with objective shortcut or lsd")
-    g = make_generator(seed)
+    g, flow_net = make_generator(seed), residual_net(net, cfg)
     def one(lr):
         shape = (len(lr), 3, lr.shape[-2] * cfg.scale, lr.shape[-1] * cfg.scale)
         kw = dict(pred=cfg.pred, noise_scale=cfg.noise_scale, t_eps=cfg.t_eps, generator=g)
@@ -242,8 +275,9 @@ def sr_function(net, cfg: TrainConfig, sampler: str = 'mean', steps: int = 50, s
             return flowmap_sample(net, shape, lr, steps=1 if sampler == 'mean' else steps, guidance_scale=guidance,
                                   guidance_interval=guidance_interval, negative=negative, null=net.null_cond, **kw)
         kw |= dict(device=lr.device, dtype=lr.dtype)
-        if sampler == 'mean': return cond_mean(net, shape, lr, **kw)
-        return sample(net, shape, lr, sampler=sampler, steps=steps, **kw)
+        base = bicubic_up(lr, shape[-2:]) if cfg.diffuse == 'residual' else 0
+        if sampler == 'mean': return base + cond_mean(flow_net, shape, lr, **kw)
+        return base + sample(flow_net, shape, lr, sampler=sampler, steps=steps, **kw)
     return lambda lr: sum(one(lr) for _ in range(samples)) / samples
 
 def evals_per_image(cfg: TrainConfig, sampler: str, steps: int, samples: int, guidance: float = 1.0) -> int:
@@ -252,9 +286,10 @@ def evals_per_image(cfg: TrainConfig, sampler: str, steps: int, samples: int, gu
     n = 1 if sampler == 'mean' else steps if sampler == 'flowmap' else nfe(sampler, steps)
     return samples * n * (2 if guidance != 1.0 else 1)
 
+WHOLE_IMAGE = 512 * 512     # LR pixels up to which a regressor sees the whole image; above, 128-pixel tiles
+
 def make_upscaler(net, cfg: TrainConfig, device, tile: int | None = None, scale: int | None = None, **kw):
-    "An `Upscaler` (uint8 LR (h,w,3) -> uint8 SR) for `jitsr.evaluate`, tiled at the training crop."
-    tile = tile or cfg.crop // cfg.scale
+    "An `Upscaler` (uint8 LR (h,w,3) -> uint8 SR) for `jitsr.evaluate`: JiT in tiles of the training crop, regressors whole."
     scale = scale or cfg.scale
     if scale != cfg.scale and not (cfg.mixed_scale and scale == 8):
         raise ValueError(f"this run was trained for x{cfg.scale}" + (" (and x8)" if cfg.mixed_scale else "") + f"; x{scale} is not available")
@@ -263,7 +298,11 @@ def make_upscaler(net, cfg: TrainConfig, device, tile: int | None = None, scale:
     def upscale(lr: np.ndarray) -> np.ndarray:
         x = to_tensor(lr)[None].to(device) * 2 - 1
         if scale != cfg.scale: x = to_base_scale(x, scale, cfg.scale)  # x8 LR -> the x4 model's input size
-        y = tiled(fn, x, cfg.scale, tile, tile // 4)
+        if cfg.family == 'jit':                                         # half-tile overlap: blends skip 2 LR px at tile edges
+            t = tile or cfg.crop // cfg.scale
+            y = tiled(fn, x, cfg.scale, t, t // 2)
+        else:
+            y = fn(x) if x.shape[-2] * x.shape[-1] <= WHOLE_IMAGE else tiled(fn, x, cfg.scale, tile or 128, (tile or 128) // 8)
         return quantize((y[0].float().clamp(-1, 1) + 1) / 2).permute(1, 2, 0).cpu().numpy()
     return upscale
 
@@ -304,8 +343,7 @@ def train(cfg: TrainConfig, progress: bool = True) -> dict:
         raise ValueError(f"{out} already holds a run; pass resume=True to continue it or choose another out_dir")
     out.mkdir(parents=True, exist_ok=True)
 
-    torch.manual_seed(cfg.seed)
-    model = build_model(cfg).to(device)
+    model = initial_model(cfg).to(device)
     ema = torch.optim.swa_utils.AveragedModel(model, multi_avg_fn=ema_avg_fn(cfg.ema))
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, betas=cfg.betas, weight_decay=cfg.weight_decay)
     parts = {'model': model, 'ema': ema, 'opt': opt}
@@ -324,8 +362,8 @@ def train(cfg: TrainConfig, progress: bool = True) -> dict:
     holdout = load_images(cfg.val_data, 'holdout')
     if rank == 0:
         (out / 'config.json').write_text(json.dumps({**asdict(cfg), 'git_commit': git_commit(), 'torch': torch.__version__,
-            'device': str(device), 'world_size': world, 'params': count_params(model)}, indent=1))
-    data = SRCrops(load_images(cfg.data, 'train'), cfg.crop, cfg.scale, cfg.seed, degradation=cfg.degradation)
+            'device': str(device), 'world_size': world, 'params': count_params(model), 'train_data': cfg.train_images()}, indent=1))
+    data = SRCrops(load_images(cfg.train_images(), 'train'), cfg.crop, cfg.scale, cfg.seed, degradation=cfg.degradation)
     loader = train_loader(data, cfg.batch_size, start, cfg.steps - start, cfg.workers, rank, world)
     log = open(out / 'metrics.jsonl', 'a') if rank == 0 else None
     bar = tqdm(total=cfg.steps, initial=start, desc=out.name, disable=not progress or rank, dynamic_ncols=True)
@@ -368,15 +406,17 @@ def train(cfg: TrainConfig, progress: bool = True) -> dict:
     return finish(out, cfg, ema.module, device, holdout, train_seconds=time.time() - t0, resumed_from=start)
 
 def finish(out: Path, cfg: TrainConfig, net, device, holdout, **extra) -> dict:
-    "Evaluate the EMA model and bicubic on the holdout images; write summary.json."
+    "Evaluate the EMA model, its starting point (the same network untrained) and bicubic on the holdout; write summary.json."
     res = holdout_eval(net, cfg, device, holdout)
+    start = holdout_eval(initial_model(cfg).to(device), cfg, device, holdout)
     bic = evaluate(holdout, cfg.scale, bicubic_upscaler(cfg.scale), progress=False)
     prev = json.loads((out / 'summary.json').read_text()) if (out / 'summary.json').exists() else {}
     summary = {'run': str(out), 'model': cfg.model, 'cond': cfg.cond, 'seed': cfg.seed, 'steps': cfg.steps,
                'params': count_params(net), 'sampler': cfg.eval_sampler,
                'nfe': evals_per_image(cfg, cfg.eval_sampler, cfg.eval_steps, 1),
                'psnr_y': res['psnr_y'], 'ssim_y': res['ssim_y'], 'psnr_rgb': res['psnr_rgb'], 'ssim_rgb': res['ssim_rgb'],
-               'bicubic_psnr_y': bic['psnr_y'], 'bicubic_ssim_y': bic['ssim_y'], 'n_holdout': res['n'],
+               'start_psnr_y': start['psnr_y'], 'start_ssim_y': start['ssim_y'], 'gain_psnr_y': res['psnr_y'] - start['psnr_y'],
+               'bicubic_psnr_y': bic['psnr_y'], 'bicubic_ssim_y': bic['ssim_y'], 'n_holdout': res['n'], 'train_data': cfg.train_images(),
                'git_commit': git_commit(), **extra}
     if 'train_seconds' in prev and extra.get('resumed_from') == cfg.steps: summary['train_seconds'] = prev['train_seconds']
     (out / 'summary.json').write_text(json.dumps(summary, indent=1))
@@ -388,9 +428,9 @@ def load_run(run_dir, device='cpu', weights: str = 'ema') -> tuple[nn.Module, Tr
     if not run_dir.is_dir(): raise ValueError(f"run directory {run_dir} does not exist")
     tensors, meta = read_checkpoint(run_dir / CKPT)
     cfg = TrainConfig.from_dict(json.loads(meta['config'])).check()
-    net = build_model(cfg)
-    state = _sub(tensors, 'ema.module.') if weights == 'ema' else _sub(tensors, 'model.')
-    load_weights(net, state, str(run_dir / CKPT))
+    if weights not in ('ema', 'model', 'start'): raise ValueError(f"weights={weights!r}; allowed: ema, model, start (untrained)")
+    net = initial_model(cfg)                                         # 'start': the run's starting point, untrained
+    if weights != 'start': load_weights(net, _sub(tensors, 'ema.module.' if weights == 'ema' else 'model.'), str(run_dir / CKPT))
     return net.to(pick_device(device) if isinstance(device, str) else device).eval(), cfg
 
 # %% ../nbs/07_train.ipynb #ce1f0ffd

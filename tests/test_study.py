@@ -17,4 +17,13 @@ def test_dry_run_lists_the_study(profile, tmp_path):
 
 def test_unknown_profile_is_a_clear_error():
     r = study('--profile', 'tpu')
-    assert r.returncode == 2 and 'unknown profile' in r.stderr and 'cpu, gpu, smoke' in r.stderr and 'Traceback' not in r.stderr
+    assert r.returncode == 2 and 'unknown profile' in r.stderr and 'cpu, full, gpu, smoke' in r.stderr and 'Traceback' not in r.stderr
+
+def test_full_profile_has_three_seeds_of_every_arm(tmp_path):
+    r = study('--profile', 'full', '--runs-root', tmp_path / 'runs', '--reports', tmp_path / 'reports', '--dry-run')
+    assert r.returncode == 0, r.stderr
+    jobs = [l.split(':')[0] for l in r.stdout.splitlines() if not l.startswith('note')]
+    arms = ('jit-token', 'jit-concat', 'jit-stream', 'jit-token-noskip', 'jit-concat-noskip', 'jit-stream-noskip',
+            'edsr-baseline', 'swinir-light')
+    assert {f'train {a}-s{s}' for a in arms for s in (0, 1, 2)} <= set(jobs)
+    assert jobs[0] == 'train jit-token-s0' and jobs[-2:] == ['eval mean', 'report']
