@@ -407,14 +407,19 @@ def table1(records, datasets=None, ablations: bool = False, caption: str = 'Tabl
                str(r['train_steps'] or '-'), fmt_seconds(r['train_seconds'])]
         for d in dsets:
             scores.setdefault(len(row), []).append(by_ds.get(d))
-            row.append(fmt_score(by_ds.get(d)))
+            rec = by_ds.get(d)
+            gain = f" ({rec['psnr_y'] - rec['start_psnr_y']:+.2f})" if rec and rec.get('start_psnr_y') is not None else ''
+            row.append(fmt_score(rec) + gain)
         rows.append(row + [run_link(r, runs_root, link_base)])
     notes = ["PSNR / SSIM on the Y channel (BT.601), x4 MATLAB-bicubic degradation, uint8 predictions, 4-pixel border crop; "
              "best of each test set in bold.",
              "Read-out: 'mean' is the JiT network at t = 0 from noise, E[x | LR] in one evaluation; 'heun:N' / 'euler:N' integrate "
              "the flow with N intervals and draw one sample ('xK': the average of K samples); 'direct' is a regressor's output.",
-             "NFE / tile: network evaluations per tile; Evals / image: network calls counted per test image (tiles x NFE), "
-             "every model being applied in overlapping tiles of its training crop. Train time: wall time of training."]
+             "(+x): the gain in Y-PSNR over the same network untrained, on the same images (its starting point: bicubic for "
+             "JiT-SR with the skip).",
+             "NFE / tile: network evaluations per tile; Evals / image: network calls counted per test image (tiles x NFE). "
+             "JiT-SR runs in tiles of its training crop overlapping by half a tile; regressors see the whole image "
+             "(tiles of 128 LR pixels only above 512 x 512 LR pixels). Train time: wall time of training."]
     return Table(caption, cols, rows, notes, _bold_best(scores))
 
 # %% ../nbs/13_report.ipynb #5daf4791

@@ -152,7 +152,7 @@ def _y(x: torch.Tensor) -> torch.Tensor:
 @torch.no_grad()
 def calibration(net, cfg, images: dict, sampler: str = 'euler', steps: int = 10, K: int = 4, n: int = 32,
                 seed: int = 0, batch: int = 32) -> dict:
-    "psnr_mean, psnr_sample, psnr_avg (of K), sharpness (sample HR-relative high-band power), V, B, v_over_b on `n` test crops."
+    "psnr_mean, psnr_sample, psnr_avg (of K), sharpness (sample HR-relative high-band power), V, B, v_over_b, and the averaging curve."
     if K < 2: raise ValueError(f"calibration needs K >= 2 samples per crop to measure their variance, got {K}")
     hr, lr = test_crops(images, cfg.crop, cfg.scale, n, seed)
     dev = next(net.parameters()).device
@@ -168,9 +168,10 @@ def calibration(net, cfg, images: dict, sampler: str = 'euler', steps: int = 10,
     u8 = lambda t: ((t.clamp(-1, 1) + 1) * 127.5 + 0.5).floor().byte().permute(1, 2, 0).numpy()
     sharp = np.mean([sharpness(u8(draws[k, i]), u8(x[i].cpu()), cutoff=0.5 / cfg.scale) for k in range(K) for i in range(n)])
     db = lambda mse: 10 * math.log10(255.0 ** 2 / mse)
+    curve = [{'K': k, 'psnr': db((ys[:k].mean(0) - yx).pow(2).mean().item()), 'law': db(B + V / k)} for k in range(1, K + 1)]
     return {'sampler': sampler, 'steps': steps, 'K': K, 'n': n, 'psnr_mean': db((ym - yx).pow(2).mean().item()),
             'psnr_sample': db(mse_1), 'psnr_avg': db(mse_k), 'sharpness': float(sharp), 'V': V, 'B': B,
-            'v_over_b': V / B if B > 0 else float('inf')}
+            'v_over_b': V / B if B > 0 else float('inf'), 'curve': curve}
 
 # %% ../nbs/16_sampling.ipynb #3c626469
 LPIPS_NOTE = 'not computed: the lpips package and its AlexNet weights are not installed, and nothing is downloaded'
