@@ -301,6 +301,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'jitsr.sampling.averaging': ('sampling.html#averaging', 'jitsr/sampling.py'),
                                 'jitsr.sampling.calibration': ('sampling.html#calibration', 'jitsr/sampling.py'),
                                 'jitsr.sampling.hf_fraction': ('sampling.html#hf_fraction', 'jitsr/sampling.py'),
+                                'jitsr.sampling.hf_power': ('sampling.html#hf_power', 'jitsr/sampling.py'),
                                 'jitsr.sampling.nfe_sweep': ('sampling.html#nfe_sweep', 'jitsr/sampling.py'),
                                 'jitsr.sampling.plot': ('sampling.html#plot', 'jitsr/sampling.py'),
                                 'jitsr.sampling.score_upscaler': ('sampling.html#score_upscaler', 'jitsr/sampling.py'),

@@ -16,12 +16,12 @@ from .metrics import luminance, score
 from .train import evals_per_image, git_commit, load_run, make_upscaler, sr_function
 
 # %% auto #0
-__all__ = ['LPIPS_NOTE', 'hf_fraction', 'sharpness', 'score_upscaler', 'sweep_settings', 'nfe_sweep', 'theory_gain', 'averaging',
-           'tiny_runs', 'test_crops', 'calibration', 'write_results', 'summarize', 'plot']
+__all__ = ['LPIPS_NOTE', 'hf_power', 'hf_fraction', 'sharpness', 'score_upscaler', 'sweep_settings', 'nfe_sweep', 'theory_gain',
+           'averaging', 'tiny_runs', 'test_crops', 'calibration', 'write_results', 'summarize', 'plot']
 
 # %% ../nbs/16_sampling.ipynb #56af7eb6
-def hf_fraction(img: np.ndarray, crop: int = 0, cutoff: float = 0.25) -> float:
-    "Fraction of the Y channel's spectral power above `cutoff` cycles/pixel (0.25 = half Nyquist); uint8 (H, W, 3)."
+def hf_power(img: np.ndarray, crop: int = 0, cutoff: float = 0.25) -> tuple[float, float]:
+    "(power above `cutoff` cycles/pixel, total power) of the Y channel's windowed spectrum; uint8 (H, W, 3)."
     y = luminance(torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))[None])[0, 0]  # (H, W) float64
     if crop: y = y[crop:-crop, crop:-crop]
     if min(y.shape) < 8: raise ValueError(f"image too small for a spectrum: {tuple(y.shape)} after cropping {crop} pixels")
@@ -31,8 +31,12 @@ def hf_fraction(img: np.ndarray, crop: int = 0, cutoff: float = 0.25) -> float:
     p = torch.fft.fft2(y).abs().pow(2)                                   # (H, W)
     fy, fx = torch.fft.fftfreq(y.shape[0], dtype=y.dtype), torch.fft.fftfreq(y.shape[1], dtype=y.dtype)
     r = (fy[:, None] ** 2 + fx[None] ** 2).sqrt()                         # (H, W) cycles/pixel
-    total = p.sum()
-    return float(p[r > cutoff].sum() / total) if total > 0 else 0.0
+    return float(p[r > cutoff].sum()), float(p.sum())
+
+def hf_fraction(img: np.ndarray, crop: int = 0, cutoff: float = 0.25) -> float:
+    "Fraction of the Y channel's spectral power above `cutoff` cycles/pixel (0.25 = half Nyquist); uint8 (H, W, 3)."
+    hf, total = hf_power(img, crop, cutoff)
+    return hf / total if total > 0 else 0.0
 
 def sharpness(sr: np.ndarray, hr: np.ndarray, crop: int = 0, cutoff: float = 0.25) -> float:
     "High-frequency power fraction (above `cutoff` cycles/pixel) of `sr` over that of `hr` (1 = as sharp as HR; < 1 blurrier)."
@@ -166,7 +170,8 @@ def calibration(net, cfg, images: dict, sampler: str = 'euler', steps: int = 10,
     mse_1 = (ys - yx).pow(2).mean().item()
     B = mse_k - V / K
     u8 = lambda t: ((t.clamp(-1, 1) + 1) * 127.5 + 0.5).floor().byte().permute(1, 2, 0).numpy()
-    sharp = np.mean([sharpness(u8(draws[k, i]), u8(x[i].cpu()), cutoff=0.5 / cfg.scale) for k in range(K) for i in range(n)])
+    hf = lambda t: hf_power(u8(t), cutoff=0.5 / cfg.scale)[0]                # pooled over crops: flat crops do not dominate
+    sharp = np.mean([sum(hf(draws[k, i]) for i in range(n)) for k in range(K)]) / sum(hf(x[i].cpu()) for i in range(n))
     db = lambda mse: 10 * math.log10(255.0 ** 2 / mse)
     curve = [{'K': k, 'psnr': db((ys[:k].mean(0) - yx).pow(2).mean().item()), 'law': db(B + V / k)} for k in range(1, K + 1)]
     return {'sampler': sampler, 'steps': steps, 'K': K, 'n': n, 'psnr_mean': db((ym - yx).pow(2).mean().item()),
