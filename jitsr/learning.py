@@ -112,7 +112,8 @@ def plot_learning(curves: list[dict], bicubic: float | None = None, title: str =
             ax.plot(x, y.mean(0), style, color=f'C{i}', label=f"{arm} ({len(cs)} seed{'s' if len(cs) > 1 else ''})")
             if len(cs) > 1: ax.fill_between(x, y.min(0), y.max(0), color=f'C{i}', alpha=0.15)
     for ax, lab in zip(axes, ('images seen', 'training seconds (1 thread)')):
-        if bicubic is not None: ax.axhline(bicubic, color='gray', ls=':', label='bicubic')
+        if bicubic is not None:                                  # the scale of the gains; far-off starts leave the frame
+            ax.axhline(bicubic, color='gray', ls=':', label='bicubic'); ax.set_ylim(bottom=bicubic - 1.5)
         ax.set_xlabel(lab); ax.set_ylabel('holdout PSNR-Y (dB)'); ax.grid(alpha=0.3)
     axes[1].legend(fontsize=7, loc='lower right')
     fig.suptitle(title); fig.tight_layout()
