@@ -248,11 +248,11 @@ def write_results(records: list[dict], out_dir, name: str, meta: dict):
         for r in records: w.writerow({**r, 'flags': json.dumps(r['flags'], sort_keys=True)})
 
 def load_results(results_dir) -> tuple[list[dict], list[dict]]:
-    "(records, metas) of every results JSON in `results_dir`; a record met twice (same run, setting, test set) is kept once."
+    "(records, metas) of every evaluation results JSON in `results_dir` (other JSON there, e.g. learning.json, is skipped); a record met twice (same run, setting, test set) is kept once."
     recs, metas, seen = [], [], set()
     for p in sorted(Path(results_dir).glob('*.json')):
         d = json.loads(p.read_text())
-        if not isinstance(d, dict) or 'records' not in d: continue
+        if not isinstance(d, dict) or 'settings' not in d.get('meta', {}): continue   # evaluation results only (not learning.json)
         metas.append({**d['meta'], 'file': p.name})
         for r in d['records']:
             key = (r['run'] or r['name'], r['setting'], r['dataset'], r['scale'])
