@@ -354,6 +354,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'jitsr.train.TrainConfig.train_images': ('train.html#trainconfig.train_images', 'jitsr/train.py'),
                              'jitsr.train._dist': ('train.html#_dist', 'jitsr/train.py'),
                              'jitsr.train._sub': ('train.html#_sub', 'jitsr/train.py'),
+                             'jitsr.train._write_atomic': ('train.html#_write_atomic', 'jitsr/train.py'),
                              'jitsr.train.build_model': ('train.html#build_model', 'jitsr/train.py'),
                              'jitsr.train.draw_t_noise': ('train.html#draw_t_noise', 'jitsr/train.py'),
                              'jitsr.train.ema_avg_fn': ('train.html#ema_avg_fn', 'jitsr/train.py'),

@@ -204,7 +204,10 @@ def save_checkpoint(path, parts: dict, step: int, cfg: TrainConfig):
             for i, st in osd['state'].items(): tensors |= {f'{name}.{i}.{k}': v for k, v in st.items()}
             meta[f'{name}.param_groups'] = json.dumps(osd['param_groups'])
         else: tensors |= {f'{name}.{k}': v for k, v in obj.state_dict().items()}
-    tensors = {k: v.detach().contiguous().cpu() for k, v in tensors.items()}
+    _write_atomic({k: v.detach().contiguous().cpu() for k, v in tensors.items()}, path, meta)
+
+def _write_atomic(tensors: dict, path, meta: dict):
+    "A safetensors file written to a temporary name and renamed over `path`: never half-written."
     path = Path(path)
     tmp = path.with_name(path.name + '.tmp')
     save_file(tensors, tmp, metadata=meta)
@@ -250,9 +253,7 @@ def export_ema(run_dir, dest) -> Path:
     "Write the EMA weights of a run (no raw weights, no optimizer: about a quarter of the checkpoint) to `dest`, a run folder `load_run` reads."
     tensors, meta = read_checkpoint(Path(run_dir) / CKPT)
     dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
-    tmp = dest / (CKPT + '.tmp')
-    save_file({k: v for k, v in tensors.items() if k.startswith('ema.module.')}, tmp, metadata={'step': meta['step'], 'config': meta['config']})
-    os.replace(tmp, dest / CKPT)
+    _write_atomic({k: v for k, v in tensors.items() if k.startswith('ema.module.')}, dest / CKPT, {'step': meta['step'], 'config': meta['config']})
     for f in ('config.json', 'summary.json'):
         if (Path(run_dir) / f).is_file(): (dest / f).write_bytes((Path(run_dir) / f).read_bytes())
     return dest
