@@ -1,4 +1,4 @@
-"`python -m jitsr.study`: the plan of each profile and clear errors (the smoke study itself: nbs/14_study.ipynb, --flags slow)."
+"`python -m jitsr.study`: the plan of each profile and clear errors (the smoke study itself: nbs/21_study.ipynb, --flags slow)."
 import subprocess, sys
 import pytest
 
