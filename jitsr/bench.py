@@ -8,7 +8,10 @@ import time
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from .train import TrainConfig, build_model, pick_device, sr_function, step_generator, training_loss
+from .families import Nets
+from .infer import Sampling, nfe_of, sr_function
+from .run import TrainConfig, build_model, pick_device
+from .train import step_generator
 
 # %% auto #0
 __all__ = ['PEAK_TFLOPS', 'device_peak', 'bench_train', 'bench_sample']
@@ -29,13 +32,13 @@ def bench_train(cfg: TrainConfig, iters: int = 10, warmup: int = 3) -> dict:
     "Training throughput of `cfg`'s model on random crops (the data pipeline is not timed)."
     device = pick_device(cfg.device)
     net = build_model(cfg).to(device).train()
-    fwd = torch.compile(net) if cfg.compile else net
+    nets = Nets(net, torch.compile(net) if cfg.compile else net)      # the model is its own EMA teacher (flow maps)
     opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, betas=cfg.betas)
     amp = torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == 'cuda')
     hr = torch.rand(cfg.batch_size, 3, cfg.crop, cfg.crop, device=device)
     lr = torch.rand(cfg.batch_size, 3, cfg.crop // cfg.scale, cfg.crop // cfg.scale, device=device)
     def step(i):
-        with amp: loss = training_loss(fwd, hr, lr, cfg, step_generator(cfg.seed, i))
+        with amp: loss = cfg.family.loss(nets, hr, lr, cfg, step_generator(cfg.seed, i))
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
     with FlopCounterMode(display=False) as fc: step(0)
     for i in range(warmup): step(i)
@@ -45,22 +48,22 @@ def bench_train(cfg: TrainConfig, iters: int = 10, warmup: int = 3) -> dict:
     _sync(device); dt = (time.perf_counter() - t0) / iters
     name, peak = device_peak(device)
     tflops = fc.get_total_flops() / dt / 1e12
-    return {'what': 'train', 'model': cfg.model, 'cond': cfg.cond, 'device': name, 'batch': cfg.batch_size, 'crop': cfg.crop,
+    return {'what': 'train', 'model': cfg.model, 'cond': cfg.cond, 'objective': cfg.objective, 'device': name, 'batch': cfg.batch_size, 'crop': cfg.crop,
             'step_s': dt, 'img_per_s': cfg.batch_size / dt, 'gflop_per_step': fc.get_total_flops() / 1e9,
             'tflops': tflops, 'mfu': tflops / peak if peak else None,
             'peak_mem_gb': torch.cuda.max_memory_allocated(device) / 2**30 if device.type == 'cuda' else None}
 
 @torch.no_grad()
-def bench_sample(cfg: TrainConfig, sampler: str = 'mean', steps: int = 50, batch: int = 16, iters: int = 3) -> dict:
-    "Sampling throughput (crops of the training size) with `sampler`."
+def bench_sample(cfg: TrainConfig, s: Sampling | str = 'mean', batch: int = 16, iters: int = 3) -> dict:
+    "Sampling throughput (crops of the training size) with the read-out `s`."
     device = pick_device(cfg.device)
     net = build_model(cfg).to(device).eval()
-    fn = sr_function(net, cfg, sampler=sampler, steps=steps)
+    fn = sr_function(net, cfg, s)
     lr = torch.rand(batch, 3, cfg.crop // cfg.scale, cfg.crop // cfg.scale, device=device) * 2 - 1
     with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == 'cuda'):
         fn(lr); _sync(device); t0 = time.perf_counter()
         for _ in range(iters): fn(lr)
         _sync(device)
     dt = (time.perf_counter() - t0) / iters
-    return {'what': f'sample {sampler}' + ('' if sampler == 'mean' else f' {steps}'), 'model': cfg.model, 'cond': cfg.cond,
-            'device': device_peak(device)[0], 'batch': batch, 'crop': cfg.crop, 'step_s': dt, 'img_per_s': batch / dt}
+    return {'what': f'sample {Sampling.parse(s).name}', 'model': cfg.model, 'cond': cfg.cond, 'objective': cfg.objective,
+            'nfe': nfe_of(cfg, s), 'device': device_peak(device)[0], 'batch': batch, 'crop': cfg.crop, 'step_s': dt, 'img_per_s': batch / dt}

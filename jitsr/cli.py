@@ -11,11 +11,9 @@ from .evaluate import bicubic_upscaler, evaluate, folder_upscaler
 from .metrics import METRIC_KEYS
 
 # %% auto #0
-__all__ = ['METHODS', 'cmd_eval', 'cmd_upscale', 'parser', 'main']
+__all__ = ['cmd_eval', 'cmd_upscale', 'parser', 'main']
 
 # %% ../nbs/16_cli.ipynb #ee44a012
-METHODS = ('bicubic',)
-
 def _positive_int(s):
     try: v = int(s)
     except ValueError: raise argparse.ArgumentTypeError(f"expected a positive integer, got {s!r}") from None
@@ -36,15 +34,13 @@ def cmd_eval(args):
         res = evaluate(images, args.scale, folder_upscaler(args.pred, list(images)), named=True)
         method = f'pred:{args.pred}'
     elif args.ckpt:
-        from jitsr.train import evals_per_image, load_run, make_upscaler
+        from jitsr.infer import describe, make_upscaler
+        from jitsr.run import load_run
         net, cfg = load_run(args.ckpt, device=args.device)
-        up = make_upscaler(net, cfg, next(net.parameters()).device, tile=args.tile, scale=args.scale, sampler=args.sampler,
-                           steps=args.steps, samples=args.samples, seed=args.seed, guidance=args.guidance, negative=args.negative)
+        up = make_upscaler(net, cfg, next(net.parameters()).device, _sampling(args), tile=args.tile, scale=args.scale)
         res = evaluate(images, args.scale, up, desc=f'{cfg.model} {cfg.cond}')
         method = f'ckpt:{args.ckpt}'
-        extra = {'model': cfg.model, 'cond': cfg.cond, 'sampler': args.sampler, 'steps': args.steps, 'samples': args.samples,
-                 'seed': args.seed, 'guidance': args.guidance, 'negative': args.negative,
-                 'nfe_per_tile': evals_per_image(cfg, args.sampler, args.steps, args.samples, args.guidance)}
+        extra = {'model': cfg.model, 'cond': cfg.cond, **describe(cfg, _sampling(args))}
     else:
         res = evaluate(images, args.scale, bicubic_upscaler(args.scale))
         method = args.method
@@ -54,12 +50,15 @@ def cmd_eval(args):
 
 def cmd_upscale(args):
     from jitsr.upscale import upscale_file
-    rec = upscale_file(args.input, args.output, args.ckpt, force=args.force, device=args.device, tile=args.tile,
-                       sampler=args.sampler, steps=args.steps, samples=args.samples, seed=args.seed,
-                       guidance=args.guidance, negative=args.negative)
+    rec = upscale_file(args.input, args.output, args.ckpt, _sampling(args), force=args.force, device=args.device, tile=args.tile)
     print(json.dumps(rec) if args.json else
           f"wrote {rec['output']}: {rec['width']}x{rec['height']} {rec['mode']}, x{rec['scale']} by {rec['model']} "
-          f"{rec['cond']}, {rec['sampler']} sampler (NFE {rec['nfe_per_tile']} per tile), {rec['seconds']:.1f} s")
+          f"{rec['cond']}, read-out {rec['setting']} (NFE {rec['nfe_per_tile']} per tile), {rec['seconds']:.1f} s")
+
+def _sampling(args):
+    "The sampler setting (`jitsr.infer.Sampling`) of the command-line options."
+    from jitsr.infer import Sampling
+    return Sampling(args.sampler, args.steps, args.samples, args.seed, args.guidance, args.negative)
 
 def _sampling_args(p, prefix: str, device: str):
     "The options that choose how a run's model is sampled, shared by `eval --ckpt` and `upscale`."
@@ -78,7 +77,8 @@ def parser():
     p = argparse.ArgumentParser(prog='jitsr', description='JiT super-resolution study')
     sub = p.add_subparsers(dest='command', required=True)
     e = sub.add_parser('eval', help='score a method on a data set (x`scale` bicubic protocol)')
-    e.add_argument('--method', choices=METHODS, default='bicubic', help='method to score (default bicubic)')
+    e.add_argument('--method', choices=('bicubic',), default='bicubic',
+                   help='bicubic (the default); trained models are scored with --ckpt RUN, other outputs with --pred FOLDER')
     e.add_argument('--pred', help='folder of super-resolved images named like the HR images, scored instead of --method')
     e.add_argument('--data', default='embedded', help="folder of HR images, or 'embedded' (its holdout split)")
     e.add_argument('--scale', type=_positive_int, default=4, help='upscaling factor (default 4)')

@@ -13,10 +13,10 @@ import torch
 from PIL import Image, ImageOps
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'MAX_PIXELS', 'EMBEDDED', 'DEGRADATIONS', 'CONTEXT', 'cubic', 'resize_weights', 'out_size', 'imresize',
-           'imresize_torch', 'BadImage', 'to_array', 'load_image', 'embedded_images', 'warn', 'list_images',
-           'load_folder', 'load_images', 'shared_data', 'training_data', 'bicubic_degrade', 'get_degradation',
-           'modcrop', 'eval_pairs', 'pad_to', 'dihedral', 'to_tensor', 'SRCrops', 'StepSampler', 'train_loader']
+__all__ = ['IMAGE_EXTS', 'MAX_PIXELS', 'EMBEDDED', 'CONTEXT', 'cubic', 'resize_weights', 'out_size', 'imresize', 'imresize_torch',
+           'BadImage', 'to_array', 'to_rgb', 'load_image', 'embedded_images', 'warn', 'list_images', 'load_folder',
+           'load_images', 'shared_data', 'training_data', 'bicubic_degrade', 'modcrop', 'eval_pairs', 'pad_to',
+           'dihedral', 'to_tensor', 'SRCrops', 'StepSampler', 'train_loader']
 
 # %% ../nbs/01_data.ipynb #ce75c342
 def cubic(x, a=-0.5):
@@ -104,6 +104,10 @@ def to_array(im: Image.Image) -> np.ndarray:
     if im.mode == 'L': return np.asarray(im, dtype=np.uint8)[..., None].copy()
     return np.asarray(im.convert('RGB'), dtype=np.uint8).copy()
 
+def to_rgb(img: np.ndarray) -> np.ndarray:
+    "uint8 (H, W, 1) grayscale -> (H, W, 3), the gray value in every channel; (H, W, 3) is returned as is."
+    return np.repeat(img, 3, 2) if img.shape[2] == 1 else img
+
 def load_image(path, rgb: bool = True) -> np.ndarray:
     "Read `path` as uint8 (H, W, 3); `rgb=False` keeps grayscale as (H, W, 1). Raises `BadImage`."
     path = Path(path)
@@ -118,7 +122,7 @@ def load_image(path, rgb: bool = True) -> np.ndarray:
         reason = 'empty file' if path.is_file() and path.stat().st_size == 0 else f"not a readable image ({e})"
         raise BadImage(f"{path}: {reason}") from None
     if a.shape[0] == 0 or a.shape[1] == 0: raise BadImage(f"{path}: image has no pixels")
-    return np.repeat(a, 3, axis=2) if rgb and a.shape[2] == 1 else a
+    return to_rgb(a) if rgb else a
 
 # %% ../nbs/01_data.ipynb #e7e52585
 def _skimage(name):
@@ -192,28 +196,21 @@ def training_data() -> str:
     return ','.join(map(str, folders)) if all(f.is_dir() for f in folders) else 'embedded'
 
 # %% ../nbs/01_data.ipynb #b101b87e
-def bicubic_degrade(hr: np.ndarray, scale: int, rng=None) -> np.ndarray:
+def bicubic_degrade(hr: np.ndarray, scale: int) -> np.ndarray:
     "LR = MATLAB bicubic `imresize(hr, 1/scale)` (the x`scale` bicubic protocol)."
     return imresize(hr, 1 / scale)
-
-DEGRADATIONS = {'bicubic': bicubic_degrade}
-
-def get_degradation(name: str):
-    if name not in DEGRADATIONS: raise ValueError(f"unknown degradation {name!r}; allowed: {', '.join(DEGRADATIONS)}")
-    return DEGRADATIONS[name]
 
 def modcrop(img: np.ndarray, scale: int) -> np.ndarray:
     "Crop the bottom and right edges so both sides are multiples of `scale`."
     h, w = img.shape[:2]
     return img[:h - h % scale, :w - w % scale]
 
-def eval_pairs(images: dict, scale: int, degradation: str = 'bicubic'):
-    "(name, hr, lr) for each image: HR cropped to a multiple of `scale`, LR by the degradation."
-    degrade = get_degradation(degradation)
+def eval_pairs(images: dict, scale: int):
+    "(name, hr, lr) for each image: HR cropped to a multiple of `scale`, LR its `bicubic_degrade`."
     for name, img in images.items():
         hr = modcrop(img, scale)
         if min(hr.shape[:2]) < scale: raise ValueError(f"{name}: {img.shape[1]}x{img.shape[0]} is smaller than the scale {scale}")
-        yield name, hr, degrade(hr, scale)
+        yield name, hr, bicubic_degrade(hr, scale)
 
 # %% ../nbs/01_data.ipynb #3bd61fb7
 CONTEXT = 2   # LR pixels of real image around each training crop: the reach of the x4 bicubic kernel
@@ -239,15 +236,14 @@ def to_tensor(img: np.ndarray) -> torch.Tensor:
 class SRCrops(torch.utils.data.Dataset):
     "Random (HR, LR) training crops; item `i` depends only on `(seed, i)`. The LR crop is cut from the LR of a larger window."
     def __init__(self, images: dict, crop: int = 64, scale: int = 4, seed: int = 0,
-                 augment: bool = True, degradation: str = 'bicubic', length: int = 2**62):
+                 augment: bool = True, length: int = 2**62):
         if crop % scale: raise ValueError(f"crop {crop} must be a multiple of the scale {scale}")
         if not images: raise ValueError("no training images")
-        self.images = [np.repeat(v, 3, 2) if v.shape[2] == 1 else v for v in images.values()]
+        self.images = [to_rgb(v) for v in images.values()]
         area = np.array([v.shape[0] * v.shape[1] for v in self.images], dtype=np.float64)
         self.p = area / area.sum()
         self.crop, self.scale, self.seed, self.augment, self.length = crop, scale, seed, augment, length
         self.margin = CONTEXT * scale                                 # HR pixels of context on each side
-        self.degrade = get_degradation(degradation)
 
     def __len__(self): return self.length
 
@@ -258,7 +254,7 @@ class SRCrops(torch.utils.data.Dataset):
         y0, x0 = rng.integers(0, img.shape[0] - size + 1), rng.integers(0, img.shape[1] - size + 1)
         win = img[y0:y0 + size, x0:x0 + size]
         if self.augment: win = dihedral(win, rng.integers(8))
-        lr = self.degrade(win, s, rng)[m // s:(m + self.crop) // s, m // s:(m + self.crop) // s]
+        lr = bicubic_degrade(win, s)[m // s:(m + self.crop) // s, m // s:(m + self.crop) // s]
         return to_tensor(win[m:m + self.crop, m:m + self.crop]), to_tensor(lr)
 
 class StepSampler(torch.utils.data.Sampler):

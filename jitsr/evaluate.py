@@ -10,13 +10,13 @@ from typing import Callable
 import numpy as np
 from tqdm.auto import tqdm
 
-from .data import eval_pairs, imresize, list_images, load_image, load_images
+from .data import eval_pairs, imresize, list_images, load_image, load_images, to_rgb
 from .metrics import METRIC_KEYS, score
 
 # %% auto #0
 __all__ = ['Upscaler', 'bicubic_upscaler', 'evaluate', 'folder_upscaler']
 
-# %% ../nbs/10_evaluate.ipynb #581dea91
+# %% ../nbs/10_evaluate.ipynb #07627de9
 Upscaler = Callable[[np.ndarray], np.ndarray]
 
 def bicubic_upscaler(scale: int) -> Upscaler:
@@ -24,19 +24,20 @@ def bicubic_upscaler(scale: int) -> Upscaler:
     return lambda lr: imresize(lr, scale)
 
 def evaluate(images: dict, scale: int, upscale: Upscaler | Callable[[str, np.ndarray], np.ndarray],
-             named: bool = False, progress: bool = True, desc: str = 'eval') -> dict:
-    "Score `upscale` on `images` (name -> uint8 HR): mean metrics, `n` and `per_image` records."
-    rows = []
+             named: bool = False, progress: bool = True, desc: str = 'eval', extra: dict | None = None, keep: bool = False) -> dict:
+    "Score `upscale` on `images` (name -> uint8 HR): mean metrics, `n` and `per_image` records; `extra`: more metrics {name: f(sr, hr)}; `keep`: also the predictions (`srs`)."
+    rows, srs, keys = [], [], (*METRIC_KEYS, *(extra or {}))
     pairs = eval_pairs(images, scale)
     for name, hr, lr in tqdm(pairs, total=len(images), desc=desc, disable=not progress, leave=False):
-        lr3 = np.repeat(lr, 3, 2) if lr.shape[2] == 1 else lr
+        lr3 = to_rgb(lr)
         sr = upscale(name, lr3) if named else upscale(lr3)
         if sr.dtype != np.uint8: raise ValueError(f"{name}: the upscaler returned {sr.dtype}; round predictions to uint8")
         if sr.shape[:2] != hr.shape[:2]:
             raise ValueError(f"{name}: prediction is {sr.shape[1]}x{sr.shape[0]}, expected {hr.shape[1]}x{hr.shape[0]} "
                              f"(the HR image cropped to a multiple of {scale})")
-        rows.append({'name': name, **score(sr, hr, crop=scale)})
-    return {'n': len(rows), **{k: float(np.mean([r[k] for r in rows])) for k in METRIC_KEYS}, 'per_image': rows}
+        rows.append({'name': name, **score(sr, hr, crop=scale), **{k: float(f(sr, hr)) for k, f in (extra or {}).items()}})
+        if keep: srs.append(sr)
+    return {'n': len(rows), **{k: float(np.mean([r[k] for r in rows])) for k in keys}, 'per_image': rows} | ({'srs': srs} if keep else {})
 
 # %% ../nbs/10_evaluate.ipynb #beabd593
 def folder_upscaler(pred_dir, names) -> Callable[[str, np.ndarray], np.ndarray]:

@@ -12,9 +12,9 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['PREDS', 'SAMPLERS', 'make_generator', 'sample_t', 'add_noise', 'to_x', 'to_eps', 'to_v', 'convert', 'flow_loss',
-           'time_grid', 'euler_step', 'heun_step', 'euler', 'heun', 'nfe', 'velocity_fn', 'initial_noise', 'sample',
-           'cond_mean', 'sample_average', 'guided_velocity', 'tiled']
+__all__ = ['PREDS', 'SAMPLERS', 'bcast', 'make_generator', 'sample_t', 'add_noise', 'to_x', 'to_eps', 'to_v', 'convert',
+           'flow_loss', 'time_grid', 'euler_step', 'heun_step', 'euler', 'heun', 'nfe', 'velocity_fn', 'initial_noise',
+           'sample', 'cond_mean', 'sample_average', 'guided_velocity', 'tiled']
 
 # %% ../nbs/06_flow.ipynb #961d0404
 PREDS = ('x', 'eps', 'v')  # prediction spaces; also the loss spaces
@@ -26,7 +26,7 @@ def _check(name: str, value: str, allowed=PREDS) -> str:
     return value
 
 
-def _bcast(t, x: torch.Tensor) -> torch.Tensor:
+def bcast(t, x: torch.Tensor) -> torch.Tensor:
     "`t` as a tensor on `x`'s device/dtype that broadcasts against `x`: (B,) -> (B, 1, ..., 1); scalars stay scalars."
     t = torch.as_tensor(t, device=x.device, dtype=x.dtype)
     return t.view(-1, *([1] * (x.ndim - 1))) if t.ndim == 1 else t
@@ -54,13 +54,13 @@ def sample_t(n: int, P_mean: float = -0.8, P_std: float = 0.8, generator=None, d
 def add_noise(x: torch.Tensor, t: torch.Tensor, noise_scale: float = 1.0, generator=None, e=None):
     "`z = t x + (1 - t) e` with `e ~ N(0, noise_scale^2)` (drawn unless given); returns `(z, e)`."
     e = _randn(x.shape, generator, x.device, x.dtype) * noise_scale if e is None else e
-    t = _bcast(t, x)
+    t = bcast(t, x)
     return t * x + (1 - t) * e, e
 
 # %% ../nbs/06_flow.ipynb #a1580911
 def to_x(out: torch.Tensor, pred: str, z: torch.Tensor, t, t_eps: float = 0.05) -> torch.Tensor:
     "Clean-data estimate from a network output `out` in prediction space `pred`."
-    t = _bcast(t, z)
+    t = bcast(t, z)
     if _check('pred', pred) == 'x': return out
     if pred == 'eps': return (z - (1 - t) * out) / t.clamp_min(t_eps)
     return z + (1 - t) * out
@@ -68,7 +68,7 @@ def to_x(out: torch.Tensor, pred: str, z: torch.Tensor, t, t_eps: float = 0.05) 
 
 def to_eps(out: torch.Tensor, pred: str, z: torch.Tensor, t, t_eps: float = 0.05) -> torch.Tensor:
     "Noise estimate from a network output `out` in prediction space `pred`."
-    t = _bcast(t, z)
+    t = bcast(t, z)
     if _check('pred', pred) == 'x': return (z - t * out) / (1 - t).clamp_min(t_eps)
     if pred == 'eps': return out
     return z - t * out
@@ -76,7 +76,7 @@ def to_eps(out: torch.Tensor, pred: str, z: torch.Tensor, t, t_eps: float = 0.05
 
 def to_v(out: torch.Tensor, pred: str, z: torch.Tensor, t, t_eps: float = 0.05) -> torch.Tensor:
     "Velocity `dz/dt` from a network output `out` in prediction space `pred`."
-    t = _bcast(t, z)
+    t = bcast(t, z)
     if _check('pred', pred) == 'x': return (out - z) / (1 - t).clamp_min(t_eps)
     if pred == 'eps': return (z - out) / t.clamp_min(t_eps)
     return out

@@ -13,7 +13,7 @@ import torch.nn as nn
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
 from .data import imresize_torch
-from .flow import _bcast, add_noise, euler, flow_loss, guided_velocity, initial_noise, sample_t, to_v, velocity_fn
+from .flow import bcast, add_noise, euler, flow_loss, guided_velocity, initial_noise, sample_t, to_v, velocity_fn
 from .metrics import quantize
 
 # %% auto #0
@@ -31,7 +31,7 @@ def map_velocity(net: Callable, z: torch.Tensor, t: torch.Tensor, d: torch.Tenso
 def flow_map(net: Callable, z: torch.Tensor, s: torch.Tensor, t: torch.Tensor, lr_img: torch.Tensor,
              pred: str = 'x', t_eps: float = 0.05) -> torch.Tensor:
     "`X_{s,t}(z) = z + (t - s) v_{s,t}(z)`: the jump from time `s` to time `t` (both (B,))."
-    return z + _bcast(t - s, z) * map_velocity(net, z, s, t - s, lr_img, pred, t_eps)
+    return z + bcast(t - s, z) * map_velocity(net, z, s, t - s, lr_img, pred, t_eps)
 
 
 @contextmanager
@@ -66,7 +66,7 @@ def shortcut_target(teacher: Callable, z: torch.Tensor, t: torch.Tensor, d: torc
     if not len(z): return torch.zeros_like(z)
     with _eval_mode(teacher):
         v1 = map_velocity(teacher, z, t, d / 2, lr_img, pred, t_eps)
-        z2 = z + _bcast(d / 2, z) * v1
+        z2 = z + bcast(d / 2, z) * v1
         v2 = map_velocity(teacher, z2, t + d / 2, d / 2, lr_img, pred, t_eps)
     return (v1 + v2) / 2
 
@@ -99,7 +99,7 @@ def shortcut_loss(net: Callable, ema_net: Callable, x: torch.Tensor, lr_img: tor
 def lagrangian_derivative(net: Callable, z: torch.Tensor, s: torch.Tensor, d: torch.Tensor, lr_img: torch.Tensor,
                           pred: str = 'x', t_eps: float = 0.05) -> tuple[torch.Tensor, torch.Tensor]:
     "`(X_{s,s+d}(z), d/dt X_{s,t}(z) at t = s + d)`, the derivative by forward-mode AD in the step size `d`."
-    def jump(d): return z + _bcast(d, z) * map_velocity(net, z, s, d, lr_img, pred, t_eps)
+    def jump(d): return z + bcast(d, z) * map_velocity(net, z, s, d, lr_img, pred, t_eps)
     with sdpa_kernel(SDPBackend.MATH):                                  # fused kernels have no forward-mode AD
         return torch.func.jvp(jump, (d,), (torch.ones_like(d),))
 

@@ -8,19 +8,21 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['METRIC_KEYS', 'quantize', 'luminance', 'match_channels', 'psnr', 'ssim', 'score']
+__all__ = ['BT601_Y', 'METRIC_KEYS', 'quantize', 'luminance', 'match_channels', 'psnr', 'ssim', 'luminance_np', 'score']
 
 # %% ../nbs/02_metrics.ipynb #8ff67c98
 def quantize(x: torch.Tensor) -> torch.Tensor:
     "Float images in [0, 1] -> uint8, rounded half away from zero (MATLAB's im2uint8)."
     return (x.float() * 255 + 0.5).floor().clamp(0, 255).to(torch.uint8)
 
+BT601_Y = (65.481, 128.553, 24.966)   # Y = 16 + (kr R + kg G + kb B) / 255, R, G, B in 0..255
+
 def luminance(img: torch.Tensor) -> torch.Tensor:
     "(B, 3, H, W) values 0..255 -> BT.601 Y (B, 1, H, W) in 16..235; a 1-channel image is returned as is."
     img = img.double()
     if img.shape[1] == 1: return img
-    r, g, b = img.unbind(1)
-    return (16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255).unsqueeze(1)
+    (kr, kg, kb), (r, g, b) = BT601_Y, img.unbind(1)
+    return (16 + (kr * r + kg * g + kb * b) / 255).unsqueeze(1)
 
 def match_channels(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     "A colour prediction for a grayscale target becomes its rounded channel mean."
@@ -66,6 +68,14 @@ def ssim(pred: torch.Tensor, target: torch.Tensor, crop: int = 0, y: bool = True
     c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
     s = ((2 * mu_x * mu_y + c1) * (2 * cov + c2)) / ((mu_x**2 + mu_y**2 + c1) * (var_x + var_y + c2))
     return s.flatten(1).mean(1)
+
+# %% ../nbs/02_metrics.ipynb #1091b8c4
+def luminance_np(img: np.ndarray) -> np.ndarray:
+    "uint8 (H, W, 3) values 0..255 -> BT.601 Y (H, W) float64, as `luminance`; (H, W, 1) gives its gray values."
+    x = img.astype(np.float64)
+    if x.shape[2] == 1: return x[..., 0]
+    (kr, kg, kb), (r, g, b) = BT601_Y, np.moveaxis(x, 2, 0)
+    return 16 + (kr * r + kg * g + kb * b) / 255
 
 # %% ../nbs/02_metrics.ipynb #a0ec76dc
 METRIC_KEYS = ('psnr_y', 'ssim_y', 'psnr_rgb', 'ssim_rgb')

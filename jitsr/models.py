@@ -139,9 +139,6 @@ class JiT(nn.Module):
             raise ValueError(f"lr_add and lr_context shape the LR tokens of cond='token' or 'stream', got cond={cond!r}")
         if img_size % patch_size:
             raise ValueError(f"img_size {img_size} is not a multiple of patch_size {patch_size}")
-        self.config = dict(img_size=img_size, patch_size=patch_size, width=width, depth=depth, heads=heads,
-                           bottleneck=bottleneck, cond=cond, scale=scale, dropout=dropout, step_cond=step_cond,
-                           lr_skip=lr_skip, channels=channels, **ablations, lr_add=lr_add, lr_context=lr_context)
         self.patch_size, self.width, self.heads, self.channels = patch_size, width, heads, channels
         self.cond, self.scale, self.step_cond, self.lr_skip, self.lr_add = cond, scale, step_cond, lr_skip, lr_add
 

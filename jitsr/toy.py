@@ -156,7 +156,7 @@ def plot_toy(samples: dict, reference: torch.Tensor, cfg: ToyConfig, distances: 
 def run_toy(out_dir='runs/toy', progress: bool = True, **settings) -> dict:
     "Train, sample and measure every (pred, loss, D) of `ToyConfig(**settings)`; write config, results and figure to `out_dir`."
     import matplotlib.pyplot as plt
-    from jitsr.train import git_commit
+    from jitsr.run import git_commit
     cfg, start = ToyConfig(**settings), time.time()
     torch.set_num_threads(cfg.num_threads)
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)

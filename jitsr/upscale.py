@@ -11,9 +11,10 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps, PngImagePlugin
 
-from .data import BadImage, eval_pairs, imresize, load_image
+from .data import BadImage, eval_pairs, imresize, load_image, to_rgb
 from .metrics import match_channels, score
-from .train import evals_per_image, load_run, make_upscaler
+from .infer import Sampling, describe, make_upscaler
+from .run import load_run
 
 # %% auto #0
 __all__ = ['PNG_MODES', 'read_input', 'to_gray', 'upscale_array', 'output_path', 'write_png', 'upscale_file', 'compare']
@@ -42,7 +43,7 @@ def to_gray(rgb: np.ndarray) -> np.ndarray:
 def upscale_array(colour: np.ndarray, alpha: np.ndarray | None, upscale, scale: int) -> np.ndarray:
     "The output image (H*s, W*s, C), C = 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA, of `upscale` on `colour`."
     gray = colour.shape[2] == 1
-    sr = upscale(np.repeat(colour, 3, 2) if gray else colour)
+    sr = upscale(to_rgb(colour))
     h, w = colour.shape[:2]
     if sr.dtype != np.uint8 or sr.shape != (h * scale, w * scale, 3):
         raise ValueError(f"the upscaler returned {sr.dtype} {sr.shape}, expected uint8 {(h * scale, w * scale, 3)}")
@@ -87,19 +88,16 @@ def write_png(img: np.ndarray, path, info: dict | None = None):
         raise ValueError(f"cannot write {path}: {e.strerror or e}") from None
 
 # %% ../nbs/15_upscale.ipynb #71eb2910
-def upscale_file(inp, out, run_dir, force: bool = False, device: str = 'auto', tile: int | None = None,
-                 sampler: str = 'mean', steps: int = 50, samples: int = 1, seed: int = 0, **guide) -> dict:
-    "Upscale image file `inp` with the run in `run_dir` and write the PNG `out`; returns what was done."
+def upscale_file(inp, out, run_dir, s: Sampling | str = 'mean', force: bool = False, device: str = 'auto',
+                 tile: int | None = None) -> dict:
+    "Upscale image file `inp` with the run in `run_dir`, read out by sampler setting `s`, and write the PNG `out`; returns what was done."
     t0 = time.time()
     out = output_path(inp, out, force)
     colour, alpha = read_input(inp)
     net, cfg = load_run(run_dir, device)
-    up = make_upscaler(net, cfg, next(net.parameters()).device, tile=tile, sampler=sampler, steps=steps,
-                       samples=samples, seed=seed, **guide)                # guide: guidance, negative (flow maps)
+    up = make_upscaler(net, cfg, next(net.parameters()).device, s, tile=tile)
     img = upscale_array(colour, alpha, up, cfg.scale)
-    rec = {'model': cfg.model, 'cond': cfg.cond, 'scale': cfg.scale, 'sampler': sampler, 'steps': steps,
-           'samples': samples, 'seed': seed, 'tile': tile or cfg.crop // cfg.scale,
-           'nfe_per_tile': evals_per_image(cfg, sampler, steps, samples)}
+    rec = {'model': cfg.model, 'cond': cfg.cond, 'scale': cfg.scale, **describe(cfg, s), 'tile': tile or cfg.crop // cfg.scale}
     write_png(img, out, info=rec)
     return {'input': str(inp), 'output': str(out), 'run': str(run_dir), **rec, 'width': img.shape[1],
             'height': img.shape[0], 'mode': PNG_MODES[img.shape[2]], 'seconds': time.time() - t0}
@@ -110,7 +108,7 @@ def compare(img: np.ndarray, scale: int, upscale=None, role: str = 'hr') -> dict
     if role not in ('hr', 'lr'): raise ValueError(f"role={role!r} is not allowed; choose one of: hr, lr")
     if role == 'hr': _, hr, lr = next(eval_pairs({'image': img}, scale))
     else: hr, lr = None, img
-    rgb = lambda a: None if a is None else np.repeat(a, 3, 2) if a.shape[2] == 1 else a
+    rgb = lambda a: None if a is None else to_rgb(a)
     sr = {'bicubic': imresize(rgb(lr), scale), 'model': None if upscale is None else upscale(rgb(lr))}
     metrics = {k: score(v, hr, crop=scale) for k, v in sr.items() if v is not None and hr is not None}
     return {'LR': rgb(lr), **sr, 'HR': rgb(hr), 'metrics': metrics}

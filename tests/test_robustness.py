@@ -118,14 +118,16 @@ def test_eval_with_a_mismatched_checkpoint(capsys, run, tmp_path):
 
 TRAIN = """import json, sys, torch
 torch.set_num_threads(int(sys.argv[2]))
-from jitsr.train import TrainConfig, train
+from jitsr.run import TrainConfig
+from jitsr.train import train
 train(TrainConfig(**json.loads(sys.argv[1])), progress=False)
 """
 
 def test_killed_training_resumes_to_the_same_weights(tmp_path):
     "SIGKILL after the first checkpoint, resume: model, EMA and optimizer end bit-identical to an uninterrupted run."
     from safetensors.torch import load_file, safe_open
-    from jitsr.train import TrainConfig, train
+    from jitsr.run import TrainConfig
+    from jitsr.train import train
     data = str(tiny_data(tmp_path))
     cfg = {**TINY, 'steps': 40, 'ckpt_every': 1, 'eval_every': 20, 'log_every': 10, 'data': data, 'val_data': data}
     killed = tmp_path / 'killed'

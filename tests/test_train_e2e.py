@@ -51,3 +51,24 @@ def test_papermill_train_runs(tmp_path, val_dir):
     run([BIN / 'papermill', ROOT / 'nbs' / 'train.ipynb', tmp_path / 'out.ipynb', *args, '--cwd', tmp_path])
     s = json.loads((tmp_path / 'run' / 'summary.json').read_text())
     assert s['steps'] == 2 and 'bicubic_psnr_y' in s
+
+def test_papermill_rejects_a_misspelt_parameter(tmp_path):
+    "`-p step 30` (for steps) is an error that lists the settings, not a warning followed by a default run."
+    r = run([BIN / 'papermill', ROOT / 'nbs' / 'train.ipynb', tmp_path / 'out.ipynb', '-p', 'step', '30', '--cwd', tmp_path], check=False)
+    assert r.returncode != 0 and "unknown parameters ['step']; allowed: model, cond" in r.stderr
+    assert not (tmp_path / 'runs').exists()
+
+def test_train_notebook_parameters_are_the_config():
+    "The parameters cell of nbs/train.ipynb names every TrainConfig setting, in order, with its meaning (papermill --help-notebook)."
+    import nbformat
+    from jitsr.run import TrainConfig
+    nb = nbformat.read(ROOT / 'nbs' / 'train.ipynb', as_version=4)
+    cell = next(c for c in nb.cells if 'parameters' in c.metadata.get('tags', []))
+    names = [l.split('=')[0].strip() for l in cell.source.splitlines() if '=' in l and not l.startswith('_')]
+    assert names == list(TrainConfig.fields())
+    r = run([BIN / 'papermill', '--help-notebook', ROOT / 'nbs' / 'train.ipynb'])
+    assert 'P_mean' in r.stdout and 'logit-normal' in r.stdout
+
+def test_train_module_help():
+    r = run([sys.executable, '-m', 'jitsr.train', '--help'])
+    assert 'usage: python -m jitsr.train' in r.stdout and 'noise_scale=1.0' in r.stdout

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from PIL import Image
 from conftest import ROOT, jitsr, last_json
+from jitsr.fixtures import TINY_JIT
 
 TINY = dict(model='JiT-XS/8', crop=32, batch_size=4, steps=2, eval_every=2, log_every=1, ckpt_every=1, warmup=1,
-            flags={'depth': 1, 'width': 32, 'heads': 2, 'bottleneck': 8}, device='cpu')
+            flags=TINY_JIT, device='cpu')
 
 def tiny_data(base: Path) -> Path:
     "A folder with one 32x40 photograph-sized noise image: training and holdout data that load in milliseconds."
@@ -22,7 +23,8 @@ def tiny_run(base: Path, name: str = 'tiny-run', **kw) -> Path:
     "A run of a one-block JiT under `base` (a few seconds on a CPU), trained once per test session."
     out = base / name
     if not (out / 'checkpoint.safetensors').exists():
-        from jitsr.train import TrainConfig, train
+        from jitsr.run import TrainConfig
+        from jitsr.train import train
         data = str(tiny_data(base))
         train(TrainConfig(**{**TINY, 'data': data, 'val_data': data, 'out_dir': str(out), **kw}), progress=False)
     return out
@@ -90,7 +92,8 @@ def test_every_mode_and_size(capsys, run, tmp_path, name):
 
 def test_alpha_is_bicubic_and_gray_is_the_channel_mean(capsys, run, tmp_path):
     from jitsr.data import imresize
-    from jitsr.train import load_run, make_upscaler
+    from jitsr.infer import make_upscaler
+    from jitsr.run import load_run
     rgba = np.dstack([RGB, RGB[..., 1]])
     Image.fromarray(rgba, 'RGBA').save(tmp_path / 'a.png')
     assert upscale(capsys, tmp_path / 'a.png', tmp_path / 'b.png', '--ckpt', run, '--device', 'cpu')[0] == 0
