@@ -49,7 +49,7 @@ class Family:
 
     def loss(self, nets: Nets, hr, lr, cfg, g: torch.Generator, share=(0, 1)) -> torch.Tensor:
         "The scalar loss of one batch; `hr`, `lr` in [0, 1]; `share`: (rank, world) of data-parallel training."
-        return F.l1_loss(nets.fwd(lr * 2 - 1), hr * 2 - 1)
+        return (F.mse_loss if cfg.pixel_loss == 'l2' else F.l1_loss)(nets.fwd(lr * 2 - 1), hr * 2 - 1)
 
     def reads(self, s):
         "The read-out this family performs for the requested setting `s`."

@@ -18,8 +18,8 @@ from .layers import (
 
 # %% auto #0
 __all__ = ['COND', 'JIT_SIZES', 'JIT_MODELS', 'bicubic_up', 'grid_codes', 'JiTBlock', 'StreamBlock', 'FinalLayer', 'JiT',
-           'JiT_XS_8', 'JiT_T_8', 'JiT_T_4', 'JiT_S_8', 'JiT_B_16', 'JiT_B_32', 'JiT_L_16', 'JiT_L_32', 'JiT_H_16',
-           'JiT_H_32', 'jit_model', 'count_params', 'lr_attention']
+           'JiT_XS_8', 'JiT_XS_4', 'JiT_XS_16', 'JiT_T_8', 'JiT_T_4', 'JiT_S_8', 'JiT_B_16', 'JiT_B_32', 'JiT_L_16',
+           'JiT_L_32', 'JiT_H_16', 'JiT_H_32', 'jit_model', 'count_params', 'lr_attention']
 
 # %% ../nbs/05_jit.ipynb #ee18caae
 @lru_cache(maxsize=64)
@@ -122,7 +122,7 @@ class JiT(nn.Module):
     def __init__(self, img_size=256, patch_size=16, width=768, depth=12, heads=12, bottleneck=128,
                  cond='token', scale=4, dropout=0.0, step_cond=False, lr_skip=False, channels=3,
                  no_lr_attn=False, no_lr_residual=False, no_mlp_inject=False, inject_linear=False,
-                 lr_add=False, lr_context=0):
+                 lr_add=False, lr_context=0, lr_type=False):
         super().__init__()
         if cond not in COND:
             raise ValueError(f"unknown cond {cond!r}; allowed: {', '.join(COND)}")
@@ -135,8 +135,8 @@ class JiT(nn.Module):
         if cond in ('token', 'stream') and patch_size % scale:
             raise ValueError(f"cond={cond!r} embeds LR with patch size patch_size // scale so that LR and noisy "
                              f"token grids match; patch_size {patch_size} is not divisible by scale {scale}")
-        if (lr_add or lr_context) and cond not in ('token', 'stream'):
-            raise ValueError(f"lr_add and lr_context shape the LR tokens of cond='token' or 'stream', got cond={cond!r}")
+        if (lr_add or lr_context or lr_type) and cond not in ('token', 'stream'):
+            raise ValueError(f"lr_add, lr_context and lr_type shape the LR tokens of cond='token' or 'stream', got cond={cond!r}")
         if img_size % patch_size:
             raise ValueError(f"img_size {img_size} is not a multiple of patch_size {patch_size}")
         self.patch_size, self.width, self.heads, self.channels = patch_size, width, heads, channels
@@ -145,6 +145,7 @@ class JiT(nn.Module):
         self.x_embedder = BottleneckPatchEmbed(patch_size, 2 * channels if cond == 'concat' else channels, bottleneck, width)
         self.lr_embedder = (BottleneckPatchEmbed(patch_size // scale, channels, bottleneck, width, lr_context)
                             if cond in ('token', 'stream') else None)
+        self.lr_type = nn.Parameter(torch.zeros(1, 1, width)) if lr_type else None   # learned 'this is an LR token' code
         self.t_embedder = TimestepEmbedder(width)
         self.d_embedder = TimestepEmbedder(width) if step_cond else None
         drop = [dropout if depth // 4 <= i < 3 * depth // 4 else 0.0 for i in range(depth)]
@@ -212,7 +213,7 @@ class JiT(nn.Module):
         x = x + pos_embed[:n]
         if lr_tokens:
             lr_tok = self.lr_embedder(lr)                          # (B, N, D): the LR grid is the noisy grid
-            x_lr = lr_tok + pos_embed[n:]
+            x_lr = lr_tok + pos_embed[n:] + (self.lr_type if self.lr_type is not None else 0)
             if self.lr_add: x = x + lr_tok                         # each noisy token also gets its co-located LR token
         if self.cond == 'token':
             x = torch.cat([x, x_lr], 1)                            # (B, 2N, D)
@@ -239,6 +240,8 @@ def _jit(size, patch_size, cond, scale, img_size, **flags):
     return JiT(img_size=img_size, patch_size=patch_size, cond=cond, scale=scale, **{**JIT_SIZES[size], **flags})
 
 def JiT_XS_8(cond='token', scale=4, img_size=64, **flags):  return _jit('XS', 8, cond, scale, img_size, **flags)
+def JiT_XS_4(cond='token', scale=4, img_size=32, **flags):  return _jit('XS', 4, cond, scale, img_size, **flags)
+def JiT_XS_16(cond='token', scale=4, img_size=128, **flags): return _jit('XS', 16, cond, scale, img_size, **flags)
 def JiT_T_8(cond='token', scale=4, img_size=64, **flags):   return _jit('T', 8, cond, scale, img_size, **flags)
 def JiT_T_4(cond='token', scale=4, img_size=64, **flags):   return _jit('T', 4, cond, scale, img_size, **flags)
 def JiT_S_8(cond='token', scale=4, img_size=128, **flags):  return _jit('S', 8, cond, scale, img_size, **flags)
@@ -249,7 +252,7 @@ def JiT_L_32(cond='token', scale=4, img_size=512, **flags): return _jit('L', 32,
 def JiT_H_16(cond='token', scale=4, img_size=256, **flags): return _jit('H', 16, cond, scale, img_size, **flags)
 def JiT_H_32(cond='token', scale=4, img_size=512, **flags): return _jit('H', 32, cond, scale, img_size, **flags)
 
-JIT_MODELS = {'JiT-XS/8': JiT_XS_8, 'JiT-T/8': JiT_T_8, 'JiT-T/4': JiT_T_4, 'JiT-S/8': JiT_S_8, 'JiT-B/16': JiT_B_16, 'JiT-B/32': JiT_B_32,
+JIT_MODELS = {'JiT-XS/4': JiT_XS_4, 'JiT-XS/8': JiT_XS_8, 'JiT-XS/16': JiT_XS_16, 'JiT-T/8': JiT_T_8, 'JiT-T/4': JiT_T_4, 'JiT-S/8': JiT_S_8, 'JiT-B/16': JiT_B_16, 'JiT-B/32': JiT_B_32,
               'JiT-L/16': JiT_L_16, 'JiT-L/32': JiT_L_32, 'JiT-H/16': JiT_H_16, 'JiT-H/32': JiT_H_32}
 
 def jit_model(name: str, **kwargs) -> JiT:

@@ -39,6 +39,7 @@ class TrainConfig:
     diffuse: str = 'image'          # what the flow carries from noise: 'image' (JiT) or 'residual' (x - bicubic_up(lr))
     pred: str = 'x'                 # network output space
     loss: str = 'x'                 # loss space (the paper: v; see above)
+    pixel_loss: str = 'l1'          # regressors: l1 (EDSR, SwinIR) or l2 (MSE)
     P_mean: float = -0.8            # flow: mean of the logit-normal t distribution (JiT: -0.8)
     P_std: float = 0.8              # flow: its standard deviation (JiT: 0.8)
     t_eps: float = 0.05             # flow: clamp of 1 - t in the x -> v conversion
@@ -80,7 +81,8 @@ class TrainConfig:
             if v not in ok: raise ValueError(f"{name}={v!r} is not allowed; choose one of: {', '.join(map(str, ok))}")
         allowed('model', self.model, MODELS); allowed('cond', self.cond, COND); allowed('objective', self.objective, OBJECTIVES)
         allowed('pred', self.pred, PREDS); allowed('loss', self.loss, PREDS); allowed('diffuse', self.diffuse, DIFFUSE)
-        allowed('degradation', self.degradation, DEGRADATIONS); allowed('eval_sampler', self.eval_sampler, ('mean', 'euler', 'heun', 'flowmap'))
+        allowed('degradation', self.degradation, DEGRADATIONS); allowed('pixel_loss', self.pixel_loss, ('l1', 'l2'))
+        allowed('eval_sampler', self.eval_sampler, ('mean', 'euler', 'heun', 'flowmap'))
         self.family.check(self)
         if not 0 <= self.gan_start < 1: raise ValueError(f"gan_start must be in [0, 1), got {self.gan_start}")
         for k in ('steps', 'batch_size', 'scale', 'crop', 'eval_every', 'log_every', 'ckpt_every', 'eval_steps'):

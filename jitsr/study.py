@@ -21,9 +21,9 @@ from .records import parse_datasets
 from .run import ABLATIONS, CKPT, checkpoint_digest, code_digest, git_commit, run_config
 
 # %% auto #0
-__all__ = ['JIT_CPU', 'JIT_SMOKE', 'FULL_SEEDS', 'FULL_MAIN', 'FULL_ARMS', 'BENCHMARKS', 'PROFILES', 'ROOT', 'NBS',
-           'RECORD_FILES', 'report_dir', 'get_profile', 'train_status', 'Job', 'run_jobs', 'copy_records',
-           'results_current', 'toy_current', 'plan', 'study', 'main']
+__all__ = ['JIT_CPU', 'JIT_SMOKE', 'FULL_SEEDS', 'FULL_MAIN', 'FULL_ARMS', 'CLAIM_SEEDS', 'SLIDES', 'CLAIM_ARMS', 'BENCHMARKS',
+           'PROFILES', 'ROOT', 'NBS', 'RECORD_FILES', 'report_dir', 'get_profile', 'train_status', 'Job', 'run_jobs',
+           'copy_records', 'results_current', 'toy_current', 'plan', 'study', 'main']
 
 # %% ../nbs/21_study.ipynb #4d70cdb0
 JIT_CPU = {'model': 'JiT-XS/8', 'flags': {'lr_skip': True, 'lr_add': True}}   # the CPU JiT-SR: XS/8, bicubic skip, LR add
@@ -49,6 +49,28 @@ FULL_ARMS = {**FULL_MAIN,                                        # then the arms
     'jit-stream-noskip': {**JIT_CPU, 'cond': 'stream', 'flags': {'lr_add': True}},
     'swinir-light': {'model': 'swinir-light', 'lr': 2e-4},
 }
+
+CLAIM_SEEDS = (0, 1)
+SLIDES = {**JIT_CPU, 'flags': {}, 'loss': 'v'}                   # the slides' JiT-SR: no skip, no lr_add, v-loss
+CLAIM_ARMS = {                                                    # issue 12 (jitsr.claims holds each claim's criterion)
+    # 2. does token concat's shared QKV hurt? against jit-token and jit-stream of FULL_MAIN
+    'c2-token-type': {**JIT_CPU, 'cond': 'token', 'flags': {**JIT_CPU['flags'], 'lr_type': True}},
+    'c2-stream-BC': {**JIT_CPU, 'cond': 'stream', 'flags': {**JIT_CPU['flags'], 'no_lr_residual': True, 'no_mlp_inject': True}},
+    # 3. is the PSNR gap a necessity of the paradigm? against jit-stream and edsr-baseline
+    'c3-stream-regress': {**JIT_CPU, 'cond': 'stream', 'P_mean': -6.0, 'P_std': 0.01},   # t ~ 0.0025: pure noise in, x out
+    'c3-edsr-l2': {'model': 'edsr-baseline', 'lr': 2e-4, 'pixel_loss': 'l2'},
+    # 1. does channel concat fail, and why? the slides' setting
+    **{f'c1-{c}': {**SLIDES, 'cond': c} for c in ('none', 'concat', 'token', 'stream')},
+    'c1-none-skip': {**SLIDES, 'cond': 'none', 'flags': {'lr_skip': True}},
+    # 4. x-prediction on images: x, eps, v (v-loss) with patch dimension 48 (XS/4) and 192 (XS/8) against width 128
+    **{f'c4-{p}-p{ps}': {**JIT_CPU, 'model': f'JiT-XS/{ps}', 'cond': 'token', 'flags': {'lr_add': True}, 'pred': p, 'loss': 'v',
+                        **({'crop': 32} if ps == 4 else {})} for ps in (4, 8) for p in ('x', 'eps', 'v')},
+}
+
+def _by_claim(arms: dict, seeds) -> dict:
+    "Seeded runs claim by claim (every seed of a claim's arms before the next claim), in the order of `arms`."
+    claims = dict.fromkeys(name.split('-')[0] for name in arms)
+    return {k: v for c in claims for k, v in _seeded({a: p for a, p in arms.items() if a.startswith(c + '-')}, seeds).items()}
 
 def _seeded(arms: dict, seeds) -> dict:
     "One run per arm and seed, named ARM-sSEED, seed-major: every arm of `arms` gets its first seed first."
@@ -76,11 +98,12 @@ PROFILES = {
                                 'K': [1, 2, 4, 8], 'avg_steps': 4, 'device': 'cpu'}},
         'report': {'grid_settings': 'mean,heun:10'},
     },
-    'full': {                          # issue 11: the main arms with 3 seeds, 1500 steps each (about 3 hours on 2 cores)
+    'full': {                          # issues 11, 12: the main arms with 3 seeds, the claims' arms with 2; 1500 steps each (about 5 hours on 2 cores)
         'jobs': 2, 'threads': 1,
         'train': {'device': 'cpu', 'crop': 64, 'batch_size': 16, 'lr': 5e-4, 'warmup': 100, 'ema': 0.999, 'eval_every': 250,
                   'data': 'default', 'val_data': 'embedded', 'steps': 1500},
-        'runs': {**_seeded(FULL_MAIN, FULL_SEEDS), **_seeded({k: v for k, v in FULL_ARMS.items() if k not in FULL_MAIN}, FULL_SEEDS)},
+        'runs': {**_seeded(FULL_MAIN, FULL_SEEDS), **_seeded({k: v for k, v in FULL_ARMS.items() if k not in FULL_MAIN}, FULL_SEEDS),
+                 **_by_claim(CLAIM_ARMS, CLAIM_SEEDS)},
         'eval': {'mean': {'datasets': {k: BENCHMARKS[k] for k in ('holdout', 'Set5', 'Set14')}, 'samplers': 'mean'}},
         'eval_device': 'cpu',
         'report': {'grid_settings': 'mean'},
