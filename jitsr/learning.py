@@ -22,12 +22,12 @@ def variant_of(name: str) -> str:
     "A run's arm: its name without a trailing seed suffix '-sN'."
     return re.sub(r'-s\d+$', '', name)
 
-def learning_records(records: list[dict]) -> list[dict]:
-    "One record per (run, test set) of the mean / direct read-out, with its start, bicubic and per-image pairs."
+def learning_records(records: list[dict], setting: str = 'mean') -> list[dict]:
+    "One record per (run, test set) of the read-out `setting` (regressors: direct), with its start, bicubic and per-image pairs."
     bic = {r['dataset']: r for r in records if r['model'] == 'bicubic'}
     out = []
     for r in records:
-        if r['model'] == 'bicubic' or r['setting'] not in ('mean', 'direct') or 'start_psnr_y' not in r: continue
+        if r['model'] == 'bicubic' or r['setting'] not in (setting, 'direct') or 'start_psnr_y' not in r: continue
         b = bic.get(r['dataset'])
         if b is None: raise ValueError(f"no bicubic record for test set {r['dataset']!r}: evaluate with bicubic=True")
         bpi = {p['name']: p for p in b.get('per_image', [])}

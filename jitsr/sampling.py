@@ -136,7 +136,7 @@ def _y(x: torch.Tensor) -> torch.Tensor:
 @torch.no_grad()
 def calibration(net, cfg, images: dict, sampler: str = 'euler', steps: int = 10, K: int = 4, n: int = 32,
                 seed: int = 0, batch: int = 32) -> dict:
-    "psnr_mean, psnr_sample, psnr_avg (of K), sharpness (sample HR-relative high-band power), V, B, v_over_b, and the averaging curve."
+    "psnr_mean, psnr_sample, psnr_avg (of K), sharpness (of a sample; sharpness_mean of the mean: HR-relative high-band power), V, B, v_over_b, and the averaging curve."
     if K < 2: raise ValueError(f"calibration needs K >= 2 samples per crop to measure their variance, got {K}")
     hr, lr = test_crops(images, cfg.crop, cfg.scale, n, seed)
     dev = next(net.parameters()).device
@@ -151,11 +151,13 @@ def calibration(net, cfg, images: dict, sampler: str = 'euler', steps: int = 10,
     B = mse_k - V / K
     u8 = lambda t: ((t.clamp(-1, 1) + 1) * 127.5 + 0.5).floor().byte().permute(1, 2, 0).numpy()
     hf = lambda t: hf_power(u8(t), cutoff=0.5 / cfg.scale)[0]                # pooled over crops: flat crops do not dominate
-    sharp = np.mean([sum(hf(draws[k, i]) for i in range(n)) for k in range(K)]) / sum(hf(x[i].cpu()) for i in range(n))
+    hr_hf = sum(hf(x[i].cpu()) for i in range(n))
+    sharp = np.mean([sum(hf(draws[k, i]) for i in range(n)) for k in range(K)]) / hr_hf
     db = lambda mse: 10 * math.log10(255.0 ** 2 / mse)
     curve = [{'K': k, 'psnr': db((ys[:k].mean(0) - yx).pow(2).mean().item()), 'law': db(B + V / k)} for k in range(1, K + 1)]
     return {'sampler': sampler, 'steps': steps, 'K': K, 'n': n, 'psnr_mean': db((ym - yx).pow(2).mean().item()),
-            'psnr_sample': db(mse_1), 'psnr_avg': db(mse_k), 'sharpness': float(sharp), 'V': V, 'B': B,
+            'psnr_sample': db(mse_1), 'psnr_avg': db(mse_k), 'sharpness': float(sharp),
+            'sharpness_mean': float(sum(hf(mean[i]) for i in range(n)) / hr_hf), 'V': V, 'B': B,
             'v_over_b': V / B if B > 0 else float('inf'), 'curve': curve}
 
 # %% ../nbs/23_sampling.ipynb #3c626469
