@@ -5,6 +5,9 @@
 # %% ../nbs/16_cli.ipynb #afcd0e81
 from __future__ import annotations
 import argparse, json, sys
+from pathlib import Path
+
+import jitsr
 
 from .data import load_images
 from .evaluate import bicubic_upscaler, evaluate, folder_upscaler
@@ -20,6 +23,13 @@ def _positive_int(s):
     if v < 1: raise argparse.ArgumentTypeError(f"expected a positive integer, got {s!r}")
     return v
 
+def _method(s):
+    "The --method value: bicubic, with a hint where a trained model or another program's output was meant."
+    if s != 'bicubic':
+        raise argparse.ArgumentTypeError(f"{s!r} is not a method eval computes itself (only bicubic); score a trained run with "
+                                         "--ckpt RUN_DIR (e.g. reports/full/weights/edsr-baseline-s0) or saved outputs with --pred FOLDER")
+    return s
+
 def _print_table(res, out=sys.stdout):
     w = max([len(r['name']) for r in res['per_image']] + [5])
     print(f"{'image':<{w}}  " + '  '.join(f'{k:>8}' for k in METRIC_KEYS), file=out)
@@ -28,6 +38,8 @@ def _print_table(res, out=sys.stdout):
 
 def cmd_eval(args):
     if args.pred and args.ckpt: raise ValueError("give either --pred or --ckpt, not both")
+    if args.pred and not Path(args.pred).is_dir():
+        raise ValueError(f"--pred {args.pred}: no such folder (give the folder of super-resolved images)")
     images = load_images(args.data, split='holdout', rgb=False)
     extra = {}
     if args.pred:
@@ -75,15 +87,16 @@ def _sampling_args(p, prefix: str, device: str):
 
 def parser():
     p = argparse.ArgumentParser(prog='jitsr', description='JiT super-resolution study')
+    p.add_argument('--version', action='version', version=f'jitsr {jitsr.__version__}')
     sub = p.add_subparsers(dest='command', required=True)
     e = sub.add_parser('eval', help='score a method on a data set (x`scale` bicubic protocol)')
-    e.add_argument('--method', choices=('bicubic',), default='bicubic',
+    e.add_argument('--method', type=_method, default='bicubic',
                    help='bicubic (the default); trained models are scored with --ckpt RUN, other outputs with --pred FOLDER')
     e.add_argument('--pred', help='folder of super-resolved images named like the HR images, scored instead of --method')
     e.add_argument('--data', default='embedded', help="folder of HR images, or 'embedded' (its holdout split)")
     e.add_argument('--scale', type=_positive_int, default=4, help='upscaling factor (default 4)')
     e.add_argument('--ckpt', help='a run directory of `train` (its EMA weights), scored instead of --method')
-    _sampling_args(e, 'with --ckpt: ', device='cpu')
+    _sampling_args(e, 'with --ckpt: ', device='auto')
     e.add_argument('--json', action='store_true', help='print one JSON object as the last line')
     e.set_defaults(func=cmd_eval)
     u = sub.add_parser('upscale', help='upscale an image file with a trained run; writes a PNG scale x its size',

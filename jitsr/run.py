@@ -159,6 +159,8 @@ def _write_atomic(tensors: dict, path, meta: dict):
     path = Path(path)
     tmp = path.with_name(path.name + '.tmp')
     save_file(tensors, tmp, metadata=meta)
+    umask = os.umask(0); os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)                                    # like the run's other files, not 0600
     os.replace(tmp, path)
 
 def read_checkpoint(path) -> tuple[dict, dict]:
