@@ -27,3 +27,36 @@ def test_full_profile_has_three_seeds_of_every_arm(tmp_path):
             'edsr-baseline', 'swinir-light')
     assert {f'train {a}-s{s}' for a in arms for s in (0, 1, 2)} <= set(jobs)
     assert jobs[0] == 'train jit-token-s0' and jobs[-2:] == ['eval mean', 'report']
+
+def test_smoke_study_reproduces_its_tables(tmp_path):
+    "The smoke study run twice from scratch (two run roots) gives the same scores in Table 1 (times and commits aside)."
+    import json
+    scores = []
+    for k in ('a', 'b'):
+        r = subprocess.run([sys.executable, '-m', 'jitsr.study', '--profile', 'smoke', '--runs-root', tmp_path / k / 'runs',
+                            '--reports', tmp_path / k / 'reports'], capture_output=True, text=True, timeout=1200,
+                           env={**__import__('os').environ, 'OMP_NUM_THREADS': '1'})
+        assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+        recs = json.loads((tmp_path / k / 'reports' / 'smoke' / 'results' / 'mean.json').read_text())['records']
+        scores.append(sorted((x['name'], x['setting'], x['dataset'], round(x['psnr_y'], 6), round(x['ssim_y'], 6)) for x in recs))
+    assert scores[0] == scores[1] and len(scores[0]) > 5
+
+def test_gpu_profile_runs_at_its_real_shapes():
+    "Every run of the gpu profile, with its real model and crop and a batch of 2: one training step and one read-out on CPU."
+    import torch
+    from jitsr.families import Nets
+    from jitsr.infer import sr_function
+    from jitsr.run import TrainConfig, build_model
+    from jitsr.study import get_profile
+    p = get_profile('gpu')
+    torch.manual_seed(0)
+    for name, run in p['runs'].items():
+        cfg = TrainConfig.from_dict({**p['train'], **run, 'batch_size': 2, 'device': 'cpu', 'workers': 0}).check()
+        net = build_model(cfg)
+        hr = torch.rand(2, 3, cfg.crop, cfg.crop)
+        lr = torch.rand(2, 3, cfg.crop // cfg.scale, cfg.crop // cfg.scale)
+        loss = cfg.family.loss(Nets(net), hr, lr, cfg, torch.Generator().manual_seed(0))
+        loss.backward()
+        assert torch.isfinite(loss), name
+        with torch.no_grad(): y = sr_function(net.eval(), cfg, 'mean')(lr * 2 - 1)
+        assert y.shape == hr.shape, (name, y.shape)
