@@ -14,7 +14,7 @@ from .run import TrainConfig, build_model, pick_device
 from .train import step_generator
 
 # %% auto #0
-__all__ = ['PEAK_TFLOPS', 'device_peak', 'bench_train', 'bench_sample']
+__all__ = ['PEAK_TFLOPS', 'device_peak', 'bench_train', 'bench_sample', 'matmul_peak', 'attention_ratio']
 
 # %% ../nbs/22_bench.ipynb #6ed115e7
 PEAK_TFLOPS = {'H100': 989.0, 'H200': 989.0, 'A100': 312.0, 'L40S': 362.0, 'RTX 4090': 165.0}   # dense bf16
@@ -67,3 +67,36 @@ def bench_sample(cfg: TrainConfig, s: Sampling | str = 'mean', batch: int = 16, 
     dt = (time.perf_counter() - t0) / iters
     return {'what': f'sample {Sampling.parse(s).name}', 'model': cfg.model, 'cond': cfg.cond, 'objective': cfg.objective,
             'nfe': nfe_of(cfg, s), 'device': device_peak(device)[0], 'batch': batch, 'crop': cfg.crop, 'step_s': dt, 'img_per_s': batch / dt}
+
+# %% ../nbs/22_bench.ipynb #ea1aab7c
+def matmul_peak(device='cpu', dtype=torch.float32, n: int = 2048, reps: int = 3) -> float:
+    "GFLOP/s of an n x n x n matrix product in `dtype` on `device`: the best of `reps` after one warm-up."
+    device = torch.device(device)
+    a, b = (torch.randn(n, n, device=device, dtype=dtype) for _ in range(2))
+    a @ b; _sync(device)
+    best = float('inf')
+    for _ in range(reps):
+        t0 = time.perf_counter(); a @ b; _sync(device); best = min(best, time.perf_counter() - t0)
+    return 2 * n ** 3 / best / 1e9
+
+# %% ../nbs/22_bench.ipynb #c5a55642
+def attention_ratio(batch: int = 16, heads: int = 4, tokens: int = 128, head_dim: int = 32, reps: int = 5, device='cpu') -> dict:
+    "Seconds of the explicit softmax(QK^T)V and of SDPA (forward, forward+backward) and their ratios; checks they agree."
+    import torch.nn.functional as F
+    q, k, v = (torch.randn(batch, heads, tokens, head_dim, device=device, requires_grad=True) for _ in range(3))
+    explicit = lambda q, k, v: (q @ k.transpose(-1, -2) / head_dim ** 0.5).softmax(-1) @ v
+    sdpa = lambda q, k, v: F.scaled_dot_product_attention(q, k, v)
+    if not torch.allclose(explicit(q, k, v), sdpa(q, k, v), atol=1e-5): raise AssertionError("SDPA and the explicit attention disagree")
+    def best(fn, backward):
+        fn(q, k, v)
+        t = float('inf')
+        for _ in range(reps):
+            t0 = time.perf_counter(); y = fn(q, k, v)
+            if backward: y.sum().backward()
+            _sync(torch.device(device)); t = min(t, time.perf_counter() - t0)
+        return t
+    out = {'shape': [batch, heads, tokens, head_dim]}
+    for mode, bw in (('forward', False), ('forward_backward', True)):
+        out[f'explicit_{mode}_s'], out[f'sdpa_{mode}_s'] = best(explicit, bw), best(sdpa, bw)
+        out[f'ratio_{mode}'] = out[f'explicit_{mode}_s'] / out[f'sdpa_{mode}_s']
+    return out
