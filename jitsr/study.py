@@ -6,7 +6,7 @@ its outputs."""
 
 # %% ../nbs/21_study.ipynb #d7af46e3
 from __future__ import annotations
-import argparse, dataclasses, json, os, shutil, subprocess, sys, time
+import argparse, dataclasses, json, os, re, shutil, subprocess, sys, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -21,9 +21,9 @@ from .records import parse_datasets
 from .run import ABLATIONS, CKPT, checkpoint_digest, code_digest, git_commit, run_config
 
 # %% auto #0
-__all__ = ['JIT_CPU', 'JIT_SMOKE', 'FULL_SEEDS', 'FULL_MAIN', 'FULL_ARMS', 'CLAIM_SEEDS', 'SLIDES', 'CLAIM_ARMS', 'BENCHMARKS',
-           'PROFILES', 'ROOT', 'NBS', 'RECORD_FILES', 'report_dir', 'get_profile', 'train_status', 'Job', 'run_jobs',
-           'copy_records', 'results_current', 'toy_current', 'plan', 'study', 'main']
+__all__ = ['JIT_CPU', 'JIT_SMOKE', 'FULL_SEEDS', 'FULL_MAIN', 'FULL_ARMS', 'CLAIM_SEEDS', 'SLIDES', 'CLAIM_ARMS', 'CLAIM_RUN',
+           'BENCHMARKS', 'PROFILES', 'ROOT', 'NBS', 'RECORD_FILES', 'report_dir', 'get_profile', 'train_status', 'Job',
+           'run_jobs', 'copy_records', 'results_current', 'toy_current', 'plan', 'study', 'main']
 
 # %% ../nbs/21_study.ipynb #4d70cdb0
 JIT_CPU = {'model': 'JiT-XS/8', 'flags': {'lr_skip': True, 'lr_add': True}}   # the CPU JiT-SR: XS/8, bicubic skip, LR add
@@ -67,6 +67,8 @@ CLAIM_ARMS = {                                                    # issue 12 (ji
                         **({'crop': 32} if ps == 4 else {})} for ps in (4, 8) for p in ('x', 'eps', 'v')},
 }
 
+CLAIM_RUN = r'c\d-'                                              # the names of the claims' runs
+
 def _by_claim(arms: dict, seeds) -> dict:
     "Seeded runs claim by claim (every seed of a claim's arms before the next claim), in the order of `arms`."
     claims = dict.fromkeys(name.split('-')[0] for name in arms)
@@ -105,6 +107,9 @@ PROFILES = {
         'runs': {**_seeded(FULL_MAIN, FULL_SEEDS), **_seeded({k: v for k, v in FULL_ARMS.items() if k not in FULL_MAIN}, FULL_SEEDS),
                  **_by_claim(CLAIM_ARMS, CLAIM_SEEDS)},
         'eval': {'mean': {'datasets': {k: BENCHMARKS[k] for k in ('holdout', 'Set5', 'Set14')}, 'samplers': 'mean'}},
+        'claims': {'eval': {'claims-mean': {'datasets': {k: BENCHMARKS[k] for k in ('Set5', 'Set14')}, 'samplers': 'mean'},
+                            'claims-heun10': {'datasets': {k: BENCHMARKS[k] for k in ('Set5', 'Set14')}, 'samplers': 'heun:10', 'arms': 'c4-'}},
+                   'params': {'probe_data': '{shared}/Set14', 'n_crops': 32, 'K': 16, 'law_setting': 'euler:10', 'device': 'cpu'}},
         'eval_device': 'cpu',
         'report': {'grid_settings': 'mean'},
     },
@@ -158,12 +163,13 @@ def get_profile(name: str) -> dict:
     if name not in PROFILES: raise ValueError(f"unknown profile {name!r}; allowed: {', '.join(PROFILES)}")
     import papermill
     p = _fill(PROFILES[name])
-    for nb, params in [('toy.ipynb', [p['toy']] if 'toy' in p else []), ('train.ipynb', [p['train'], *p['runs'].values()]), ('report.ipynb', [p['report']])]:
+    for nb, params in [('toy.ipynb', [p['toy']] if 'toy' in p else []), ('train.ipynb', [p['train'], *p['runs'].values()]),
+                       ('report.ipynb', [p['report']]), ('claims.ipynb', [p['claims']['params']] if 'claims' in p else [])]:
         allowed = set(papermill.inspect_notebook(str(NBS / nb)))
         for d in params:
             if set(d) - allowed:
                 raise ValueError(f"profile {name!r}: {sorted(set(d) - allowed)} are not parameters of nbs/{nb}; allowed: {', '.join(sorted(allowed))}")
-    for e in p['eval'].values():
+    for e in [*p['eval'].values(), *p.get('claims', {}).get('eval', {}).values()]:
         parse_datasets(e['datasets']); parse_samplings(e['samplers'])
     return p
 
@@ -287,20 +293,33 @@ def plan(profile: str = 'cpu', runs_root='runs', reports='reports') -> tuple[lis
                   done=keep, record=rep / 'runs' / name / 'train.ipynb')
         if status == 'done': job.current = lambda keep=keep: keep() or True
         jobs.append(job); trained[job.name] = (out, is_generative(params['model']))
-    covered = set()
-    for pname, e in p['eval'].items():
-        dsets = parse_datasets(e['datasets'])
-        use = {t: out for t, (out, jit) in trained.items() if jit or set(dsets) - covered}
-        covered |= set(dsets)
-        params = {'runs': '', 'datasets': dsets, 'samplers': e['samplers'], 'bicubic': True, 'out_dir': str(rep / 'results'),
-                  'name': pname, 'device': p['eval_device']}
-        job = Job(f'eval {pname}', NBS / 'eval.ipynb', rep / 'results' / f'{pname}.ipynb', params, after=tuple(use), always=True)
-        def prepare(job=job, use=use):   # score the runs that did train
-            job.params['runs'] = ','.join(str(out) for t, out in use.items() if next(j for j in jobs if j.name == t).status in ('done', 'up to date'))
-        job.prepare = prepare
-        job.current = lambda job=job: results_current(rep / 'results' / f"{job.params['name']}.json", [r for r in job.params['runs'].split(',') if r],
-                                                      job.params['datasets'], job.params['samplers'])
-        jobs.append(job)
+    def eval_jobs(entries: dict, out: Path, only: str = '', skip: str = '') -> list[Job]:
+        "One evaluation job per entry, over the trained runs whose names match `only` and not `skip`, with bicubic rows."
+        made, covered = [], set()
+        for pname, e in entries.items():
+            dsets = parse_datasets(e['datasets'])
+            sel = e.get('arms', only)
+            pick = lambda t: re.match(sel, t[len('train '):]) and not (skip and re.match(skip, t[len('train '):]))
+            use = {t: o for t, (o, jit) in trained.items() if pick(t) and (jit or set(dsets) - covered)}
+            covered |= set(dsets)
+            params = {'runs': '', 'datasets': dsets, 'samplers': e['samplers'], 'bicubic': True, 'out_dir': str(out),
+                      'name': pname, 'device': p['eval_device']}
+            job = Job(f'eval {pname}', NBS / 'eval.ipynb', out / f'{pname}.ipynb', params, after=tuple(use), always=True)
+            def prepare(job=job, use=use):   # score the runs that did train
+                job.params['runs'] = ','.join(str(o) for t, o in use.items() if next(j for j in jobs if j.name == t).status in ('done', 'up to date'))
+            job.prepare = prepare
+            job.current = lambda job=job, out=out: results_current(out / f"{job.params['name']}.json", [r for r in job.params['runs'].split(',') if r],
+                                                                   job.params['datasets'], job.params['samplers'])
+            made.append(job)
+        jobs.extend(made)
+        return made
+    main_evals = eval_jobs(p['eval'], rep / 'results', skip=CLAIM_RUN if 'claims' in p else '')
+    if 'claims' in p:                     # the claims' arms: their own evaluations, then the probes and verdicts (nbs/claims.ipynb)
+        cl, out = p['claims'], rep / 'claims'
+        claim_evals = eval_jobs(cl['eval'], out, only=CLAIM_RUN)
+        jobs.append(Job('claims', NBS / 'claims.ipynb', out / 'claims.ipynb',
+                        {**cl['params'], 'results_dirs': f"{rep / 'results'},{out}", 'runs_root': str(runs_dir), 'out_dir': str(out)},
+                        after=tuple(j.name for j in main_evals + claim_evals), always=True))
     if 'sampling' in p:                   # few-step sampling and averaging (FlowMapSR), on two trained runs
         sp = p['sampling']
         flow, short = f"train {sp['flow_run']}", f"train {sp['shortcut_run']}"

@@ -26,7 +26,7 @@ def test_full_profile_has_three_seeds_of_every_arm(tmp_path):
     arms = ('jit-token', 'jit-concat', 'jit-stream', 'jit-token-noskip', 'jit-concat-noskip', 'jit-stream-noskip',
             'edsr-baseline', 'swinir-light')
     assert {f'train {a}-s{s}' for a in arms for s in (0, 1, 2)} <= set(jobs)
-    assert jobs[0] == 'train jit-token-s0' and jobs[-2:] == ['eval mean', 'report']
+    assert jobs[0] == 'train jit-token-s0' and jobs[-5:] == ['eval mean', 'eval claims-mean', 'eval claims-heun10', 'claims', 'report']
 
 def test_smoke_study_reproduces_its_tables(tmp_path):
     "The smoke study run twice from scratch (two run roots) gives the same scores in Table 1 (times and commits aside)."
@@ -60,3 +60,12 @@ def test_gpu_profile_runs_at_its_real_shapes():
         assert torch.isfinite(loss), name
         with torch.no_grad(): y = sr_function(net.eval(), cfg, 'mean')(lr * 2 - 1)
         assert y.shape == hr.shape, (name, y.shape)
+
+def test_full_profile_scores_the_claims_apart(tmp_path):
+    "The claims' arms are scored in reports/full/claims (c4 also with heun:10), the main arms in results; claims.ipynb after both."
+    from jitsr.study import plan
+    jobs = {j.name: j for j in plan('full', tmp_path / 'runs', tmp_path / 'reports')[0]}
+    main, mean, heun = (set(jobs[f'eval {n}'].after) for n in ('mean', 'claims-mean', 'claims-heun10'))
+    assert main and not any(t.startswith('train c') for t in main) and 'train jit-token-s2' in main
+    assert mean == {t for t in jobs if t.startswith('train c')} and heun == {t for t in jobs if t.startswith('train c4-')}
+    assert jobs['eval claims-mean'].params['out_dir'].endswith('claims') and set(jobs['claims'].after) == {'eval mean', 'eval claims-mean', 'eval claims-heun10'}
