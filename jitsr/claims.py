@@ -31,7 +31,7 @@ CLAIMS = [
                   "Set14 in every seed, or ignores its LR (the swap costs it under 0.5 dB). Refuted if concat is not below "
                   "token by more than the seed spread and uses its LR (the swap costs it over 1 dB). Effect: concat minus token.",
      'arms': ['c1-none', 'c1-none-skip', 'c1-concat', 'c1-token', 'c1-stream']},
-    {'id': 2, 'claim': "Token concat's shared QKV hurts: noisy and LR tokens through one projection is why token concat lags (the slides' closing diagnosis).",
+    {'id': 2, 'claim': "Token concat's shared QKV hurts: the LR tokens and the noisy image tokens are indistinguishable in self-attention's Q, K, V and attend to each other fully symmetrically (the slides' closing diagnosis, seed 000).",
      'experiment': "JiT-XS/8 with the skip and lr_add (the study's default), 1500 steps: token (seeds 0-2) against token with a "
                    "learned LR-token type code (lr_type) and stream with only its own Q/K/V (ablations B and C), seeds 0-1, and the "
                    "full stream; attention mass of noisy queries on LR keys and on the co-located LR token, per block and t.",
@@ -39,7 +39,7 @@ CLAIMS = [
                   "and Set14 (paired per image) and raise the attention on the co-located LR token. Refuted if neither "
                   "separates from token, or one is below it. Effect: the better of the two minus token.",
      'arms': ['jit-token', 'c2-token-type', 'c2-stream-BC', 'jit-stream']},
-    {'id': 3, 'claim': "The PSNR gap of diffusion SR to regression is a necessity of the paradigm (the slides).",
+    {'id': 3, 'claim': "The PSNR gap of diffusion SR to regression (EDSR, SwinIR) is, to a degree, a necessity of the paradigm: the model learns p(x_HR | x_LR), whose samples are perceptually plausible but not the pixel-optimal conditional mean (the slides' reflection, seed 000).",
      'experiment': "The same stream network, data and steps: trained as a plain MSE regressor (t ~ 0.0025: pure noise in, x-loss) "
                    "giving R, and as the flow model giving its conditional mean M and one euler:10 sample S; EDSR-baseline with "
                    "L2 and with L1; V/B of 8 euler:10 samples on 32 Set14 crops.",
