@@ -390,6 +390,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'jitsr.tables._row_key': ('tables.html#_row_key', 'jitsr/tables.py'),
                               'jitsr.tables.ablation_table': ('tables.html#ablation_table', 'jitsr/tables.py'),
                               'jitsr.tables.datasets_of': ('tables.html#datasets_of', 'jitsr/tables.py'),
+                              'jitsr.tables.fmt_db': ('tables.html#fmt_db', 'jitsr/tables.py'),
                               'jitsr.tables.fmt_params': ('tables.html#fmt_params', 'jitsr/tables.py'),
                               'jitsr.tables.fmt_score': ('tables.html#fmt_score', 'jitsr/tables.py'),
                               'jitsr.tables.fmt_seconds': ('tables.html#fmt_seconds', 'jitsr/tables.py'),

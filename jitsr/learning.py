@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .tables import fmt_db
+
 # %% auto #0
 __all__ = ['LEARNING_KEYS', 'variant_of', 'learning_records', 'separates', 'seed_summary', 'paired', 'learning_curve',
            'plot_learning', 'comparisons', 'conclusions', 'write_learning']
@@ -121,7 +123,7 @@ def plot_learning(curves: list[dict], bicubic: float | None = None, title: str =
 
 # %% ../nbs/24_learning.ipynb #29cd14dc
 def _pm(m, s) -> str:
-    return f"{m:+.2f} ± {s:.2f} dB" if not math.isnan(s) else f"{m:+.2f} dB (one seed)"
+    return f"{fmt_db(m)} ± {s:.2f} dB" if not math.isnan(s) else f"{fmt_db(m)} dB (one seed)"
 
 def comparisons(lrecs: list[dict], reference: str = 'edsr-baseline') -> list[dict]:
     "Each JiT-SR arm against `reference` (paired, seed by seed) on every test set both have."

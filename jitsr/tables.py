@@ -11,8 +11,8 @@ from .families import is_generative
 from .run import ABLATIONS, ablation_of, run_config
 
 # %% auto #0
-__all__ = ['TABLE_CSS', 'ORDER', 'COND_ORDER', 'SLIDES_TABLE1', 'PUBLISHED_X4', 'Table', 'fmt_params', 'fmt_seconds', 'fmt_score',
-           'datasets_of', 'runs_of', 'run_link', 'table1', 'standing', 'standing_text', 'ablation_table',
+__all__ = ['TABLE_CSS', 'ORDER', 'COND_ORDER', 'SLIDES_TABLE1', 'PUBLISHED_X4', 'Table', 'fmt_db', 'fmt_params', 'fmt_seconds',
+           'fmt_score', 'datasets_of', 'runs_of', 'run_link', 'table1', 'standing', 'standing_text', 'ablation_table',
            'reference_tables', 'provenance']
 
 # %% ../nbs/18_tables.ipynb #8c72c4f2
@@ -44,8 +44,8 @@ class Table:
         head = ''.join(f'<th class="{align[j]}">{esc(c)}</th>' for j, c in enumerate(self.columns))
         body = ''.join('<tr>' + ''.join(cell(i, j, v) for j, v in enumerate(r)) + '</tr>' for i, r in enumerate(self.rows))
         notes = ''.join(f'<p class="note">{esc(n)}</p>' for n in self.notes)
-        return (f'<p class="caption">{esc(self.caption)}</p><table class="jitsr"><thead><tr>{head}</tr></thead>'
-                f'<tbody>{body}</tbody></table>{notes}')
+        return (f'<p class="caption">{esc(self.caption)}</p><div class="jitsr-wrap"><table class="jitsr"><thead><tr>{head}</tr></thead>'
+                f'<tbody>{body}</tbody></table></div>{notes}')
 
     def to_markdown(self) -> str:
         def cell(i, j, v):
@@ -59,6 +59,7 @@ class Table:
     def _repr_html_(self): return TABLE_CSS + self.to_html()
 
 TABLE_CSS = """<style>
+div.jitsr-wrap {overflow-x: auto; max-width: 100%}
 table.jitsr {border-collapse: collapse; margin: 0 0 0.4em 0; font-size: 13px}
 p.caption {font-weight: 600; margin: 1em 0 0.3em 0; font-size: 13px}
 table.jitsr th, table.jitsr td {border-bottom: 1px solid #ddd; padding: 3px 8px; vertical-align: top}
@@ -70,6 +71,10 @@ p.note {font-size: 12px; color: #555; margin: 2px 0}
 </style>"""
 
 # %% ../nbs/18_tables.ipynb #ad81bc3e
+def fmt_db(v: float) -> str:
+    "A signed difference in dB to two decimals, never '-0.00'."
+    return f"{0.0 if abs(v) < 0.005 else v:+.2f}"
+
 def fmt_params(n) -> str:
     if not n: return '-'
     return f"{n / 1e6:.2f}M" if n >= 1e5 else f"{n / 1e3:.1f}k"
@@ -143,7 +148,7 @@ def table1(records, datasets=None, ablations: bool = False, caption: str = 'Tabl
         for d in dsets:
             scores.setdefault(len(row), []).append(by_ds.get(d))
             rec = by_ds.get(d)
-            gain = f" ({rec['psnr_y'] - rec['start_psnr_y']:+.2f})" if rec and rec.get('start_psnr_y') is not None else ''
+            gain = f" ({fmt_db(rec['psnr_y'] - rec['start_psnr_y'])})" if rec and rec.get('start_psnr_y') is not None else ''
             row.append(fmt_score(rec) + gain)
         rows.append(row + [run_link(r, runs_root, link_base)])
     notes = ["PSNR / SSIM on the Y channel (BT.601), x4 MATLAB-bicubic degradation, uint8 predictions, 4-pixel border crop; "
@@ -177,7 +182,7 @@ def standing(records, datasets=None) -> Table:
         row = [r['method'], setting, r['name']]
         for d in dsets:
             x = by_ds.get(d)
-            gap = lambda ref: f"{x['psnr_y'] - ref['psnr_y']:+.2f} dB" if x and ref else ''
+            gap = lambda ref: f"{fmt_db(x['psnr_y'] - ref['psnr_y'])} dB" if x and ref else ''
             row += [gap(bic.get(d)), gap(base.get(d)) + (f" ({base[d]['method']})" if x and d in base else '')]
         rows.append(row)
     return Table('Standing of each JiT-SR variant: PSNR-Y difference (positive: JiT-SR is better)', cols, rows,
@@ -214,7 +219,7 @@ def ablation_table(records, datasets=None, setting: str = 'mean', runs_root=None
         for d in dsets:
             x, f = by.get(d), full.get(d)
             scores.setdefault(len(row), []).append(x)
-            row += [fmt_score(x), f"{x['psnr_y'] - f['psnr_y']:+.2f} dB" if x and f and a else '-' if x else '']
+            row += [fmt_score(x), f"{fmt_db(x['psnr_y'] - f['psnr_y'])} dB" if x and f and a else '-' if x else '']
         rows.append(row + [run_link(r, runs_root, link_base)])
     steps = {row[4] for row in rows}
     notes = [f"Rows were trained for different numbers of steps ({', '.join(sorted(steps, key=int))}): compare them at equal steps in the curves."] if len(steps) > 1 else []
