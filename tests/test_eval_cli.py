@@ -28,7 +28,7 @@ def test_pred_dir_scores_other_methods(tmp_path):
     (['--data', '/no/such/dir'], 'does not exist'),
     (['--scale', '0'], 'positive integer'),
     (['--scale', 'four'], 'positive integer'),
-    (['--method', 'nearest'], 'invalid choice'),
+    (['--method', 'nearest'], '--ckpt RUN_DIR'),
 ])
 def test_bad_arguments_give_clear_errors(args, message):
     r = jitsr('eval', *args, check=False)
