@@ -114,6 +114,7 @@ def _both(lrecs, a, b, sets=SETS) -> dict:
 
 def _record(claim_id: int, verdict: str, cmp: dict, why: str, **details) -> dict:
     c = next(c for c in CLAIMS if c['id'] == claim_id)
+    if len(cmp['seeds']) < 2: verdict, why = 'not decided (one seed)', why + '; the criterion needs at least 2 seeds'
     return {**{k: c[k] for k in ('claim', 'experiment', 'criterion')}, 'id': claim_id, 'runs': c['arms'], 'seeds': cmp['seeds'],
             'effect_db': cmp['effect_db'], 'spread_db': cmp['spread_db'], 'verdict': verdict, 'why': why,
             'by_set': {ds: {k: p[k] for k in ('effect_db', 'spread_db', 'effects', 'separates')} for ds, p in cmp['by_set'].items()},
