@@ -11,7 +11,7 @@ import jitsr
 
 from .data import load_images
 from .evaluate import bicubic_upscaler, evaluate, folder_upscaler
-from .metrics import METRIC_KEYS
+from .perceptual import PIXEL_METRICS, metric_fns, parse_metrics
 
 # %% auto #0
 __all__ = ['cmd_eval', 'cmd_upscale', 'parser', 'main']
@@ -30,34 +30,40 @@ def _method(s):
                                          "--ckpt RUN_DIR (e.g. reports/full/weights/edsr-baseline-s0) or saved outputs with --pred FOLDER")
     return s
 
-def _print_table(res, out=sys.stdout):
+def _print_table(res, keys, out=sys.stdout):
     w = max([len(r['name']) for r in res['per_image']] + [5])
-    print(f"{'image':<{w}}  " + '  '.join(f'{k:>8}' for k in METRIC_KEYS), file=out)
+    print(f"{'image':<{w}}  " + '  '.join(f'{k:>11}' for k in keys), file=out)
     for r in res['per_image'] + [{'name': 'mean', **res}]:
-        print(f"{r['name']:<{w}}  " + '  '.join(f'{r[k]:8.4f}' for k in METRIC_KEYS), file=out)
+        print(f"{r['name']:<{w}}  " + '  '.join(f'{r[k]:11.4f}' for k in keys), file=out)
+
+def _named(res: dict, names) -> dict:
+    "`res` and each of its per-image rows with a key for every metric asked: psnr and ssim are the Y-channel scores."
+    alias = lambda r: r | {n: r[k] for n, k in PIXEL_METRICS.items() if n in names}
+    return alias(res) | {'per_image': [alias(r) for r in res['per_image']]}
 
 def cmd_eval(args):
     if args.pred and args.ckpt: raise ValueError("give either --pred or --ckpt, not both")
     if args.pred and not Path(args.pred).is_dir():
         raise ValueError(f"--pred {args.pred}: no such folder (give the folder of super-resolved images)")
+    names = parse_metrics(args.metrics)
     images = load_images(args.data, split='holdout', rgb=False)
-    extra = {}
+    extra, fns = {}, metric_fns(names, args.scale)
     if args.pred:
-        res = evaluate(images, args.scale, folder_upscaler(args.pred, list(images)), named=True)
+        res = evaluate(images, args.scale, folder_upscaler(args.pred, list(images)), named=True, extra=fns)
         method = f'pred:{args.pred}'
     elif args.ckpt:
         from jitsr.infer import describe, make_upscaler
         from jitsr.run import load_run
         net, cfg = load_run(args.ckpt, device=args.device)
         up = make_upscaler(net, cfg, next(net.parameters()).device, _sampling(args), tile=args.tile, scale=args.scale)
-        res = evaluate(images, args.scale, up, desc=f'{cfg.model} {cfg.cond}')
+        res = evaluate(images, args.scale, up, desc=f'{cfg.model} {cfg.cond}', extra=fns)
         method = f'ckpt:{args.ckpt}'
         extra = {'model': cfg.model, 'cond': cfg.cond, **describe(cfg, _sampling(args))}
     else:
-        res = evaluate(images, args.scale, bicubic_upscaler(args.scale))
+        res = evaluate(images, args.scale, bicubic_upscaler(args.scale), extra=fns)
         method = args.method
-    res = {'method': method, 'data': str(args.data), 'scale': args.scale, **extra, **res}
-    _print_table(res, out=sys.stderr if args.json else sys.stdout)
+    res = {'method': method, 'data': str(args.data), 'scale': args.scale, 'metrics': names, **extra, **_named(res, names)}
+    _print_table(res, names, out=sys.stderr if args.json else sys.stdout)
     if args.json: print(json.dumps(res))
 
 def cmd_upscale(args):
@@ -96,6 +102,8 @@ def parser():
     e.add_argument('--data', default='embedded', help="folder of HR images, or 'embedded' (its holdout split)")
     e.add_argument('--scale', type=_positive_int, default=4, help='upscaling factor (default 4)')
     e.add_argument('--ckpt', help='a run directory of `train` (its EMA weights), scored instead of --method')
+    e.add_argument('--metrics', default='psnr,ssim',
+                   help='comma-separated: psnr, ssim (Y channel), stlpips, stlpips_vgg, niqe, piqe (default psnr,ssim)')
     _sampling_args(e, 'with --ckpt: ', device='auto')
     e.add_argument('--json', action='store_true', help='print one JSON object as the last line')
     e.set_defaults(func=cmd_eval)

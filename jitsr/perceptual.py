@@ -17,10 +17,10 @@ from scipy.ndimage import convolve
 from scipy.special import gamma
 
 # %% auto #0
-__all__ = ['STLPIPS_PIN', 'STLPIPS_NETS', 'NIQE_PARAMS', 'PYPIQE_PIN', 'METRICS', 'package_file', 'BlurPool', 'build_taps',
-           'unit_normalize', 'STLPIPS', 'stlpips_model', 'to_signed', 'stlpips_batch', 'stlpips', 'niqe_params',
-           'niqe_luma', 'aggd_fit', 'block_features', 'mscn', 'half_size', 'niqe_y', 'niqe', 'piqe', 'Metric',
-           'perceptual_scores']
+__all__ = ['STLPIPS_PIN', 'STLPIPS_NETS', 'NIQE_PARAMS', 'PYPIQE_PIN', 'METRICS', 'PIXEL_METRICS', 'package_file', 'BlurPool',
+           'build_taps', 'unit_normalize', 'STLPIPS', 'stlpips_model', 'to_signed', 'stlpips_batch', 'stlpips',
+           'niqe_params', 'niqe_luma', 'aggd_fit', 'block_features', 'mscn', 'half_size', 'niqe_y', 'niqe', 'piqe',
+           'Metric', 'perceptual_scores', 'parse_metrics', 'metric_fns']
 
 # %% ../nbs/26_perceptual.ipynb #4459e3c9
 def package_file(package: str, rel: str, pin: str) -> Path:
@@ -265,3 +265,16 @@ def perceptual_scores(sr: np.ndarray, hr: np.ndarray | None, names, crop: int = 
         if m.full_reference and hr is None: raise ValueError(f"{n} compares with the HR image: pass hr")
         out[n] = float(m.fn(sr, hr) if m.full_reference else m.fn(sr))
     return out
+
+PIXEL_METRICS = {'psnr': 'psnr_y', 'ssim': 'ssim_y'}   # always computed (jitsr.metrics.score); these names stand for the Y channel
+
+def parse_metrics(names) -> list[str]:
+    "Metric names from a list or 'psnr,ssim,stlpips', each once, in order; a one-line error names the unknown ones."
+    if isinstance(names, str): names = [n.strip() for n in names.split(',') if n.strip()]
+    unknown = [n for n in names if n not in PIXEL_METRICS and n not in METRICS]
+    if unknown: raise ValueError(f"unknown metric {', '.join(unknown)}; available: {', '.join([*PIXEL_METRICS, *METRICS])}")
+    return list(dict.fromkeys(names))
+
+def metric_fns(names, crop: int = 0) -> dict[str, Callable]:
+    "{name: f(sr, hr)} of the perceptual metrics among `names`, `crop` pixels off each border, for `evaluate(extra=...)`."
+    return {n: partial(lambda n, sr, hr: perceptual_scores(sr, hr, [n], crop)[n], n) for n in parse_metrics(names) if n in METRICS}

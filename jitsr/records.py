@@ -13,6 +13,7 @@ from safetensors import safe_open
 from .data import load_images, warn
 from .evaluate import bicubic_upscaler, evaluate
 from .infer import count_evals, make_upscaler, nfe_of, parse_samplings
+from .perceptual import METRICS, metric_fns, parse_metrics
 from .run import (CKPT, checkpoint_digest, code_digest, device_name, git_commit, load_run, method_label, pick_device,
                        run_config)
 
@@ -75,23 +76,23 @@ def run_info(run_dir) -> dict:
             'train_device': extra.get('device', cfg.device)}
 
 # %% ../nbs/17_records.ipynb #1a629587
-def _scored(res: dict) -> dict:
-    return {k: res[k] for k in ('n', 'psnr_y', 'ssim_y', 'psnr_rgb', 'ssim_rgb')}
+def _scored(res: dict, metrics=()) -> dict:
+    return {k: res[k] for k in ('n', 'psnr_y', 'ssim_y', 'psnr_rgb', 'ssim_rgb', *metric_fns(metrics))}
 
-def bicubic_records(images: dict, scale: int) -> list[dict]:
-    "The bicubic row of every test set."
+def bicubic_records(images: dict, scale: int, metrics=()) -> list[dict]:
+    "The bicubic row of every test set; `metrics`: perceptual metrics to add (`jitsr.perceptual.parse_metrics`)."
     recs = []
     for ds, ims in images.items():
-        res = evaluate(ims, scale, bicubic_upscaler(scale), progress=False)
+        res = evaluate(ims, scale, bicubic_upscaler(scale), progress=False, extra=metric_fns(metrics, scale))
         recs.append({'name': 'bicubic', 'method': 'Bicubic', 'model': 'bicubic', 'cond': '', 'flags': {}, 'params': 0,
                      'train_steps': 0, 'train_seconds': 0, 'sampler': 'direct', 'sample_steps': 0, 'samples': 1,
                      'sample_seed': 0, 'setting': 'direct', 'nfe': 0, 'evals_per_image': 0, 'dataset': ds,
-                     'scale': scale, 'seed': None, 'git_commit': '', 'train_device': '', 'run': '', **_scored(res),
+                     'scale': scale, 'seed': None, 'git_commit': '', 'train_device': '', 'run': '', **_scored(res, metrics),
                      'per_image': res['per_image']})
     return recs
 
-def evaluate_run(run_dir, images: dict, settings, device='cpu', progress: bool = False) -> list[dict]:
-    "Records of one run: every setting as its family performs it (one `direct` read-out for regressors) on every test set in `images`."
+def evaluate_run(run_dir, images: dict, settings, device='cpu', progress: bool = False, metrics=()) -> list[dict]:
+    "Records of one run: every setting as its family performs it (one `direct` read-out for regressors) on every test set in `images`; `metrics` as in `bicubic_records`."
     info = run_info(run_dir)
     net, cfg = load_run(run_dir, device=device)
     dev = next(net.parameters()).device
@@ -103,11 +104,12 @@ def evaluate_run(run_dir, images: dict, settings, device='cpu', progress: bool =
         for ds, ims in images.items():
             t0 = time.time()
             with count_evals(net) as evals:
-                res = evaluate(ims, cfg.scale, make_upscaler(net, cfg, dev, s), progress=progress, desc=f"{info['name']} {s.name} {ds}")
+                res = evaluate(ims, cfg.scale, make_upscaler(net, cfg, dev, s), progress=progress, desc=f"{info['name']} {s.name} {ds}",
+                               extra=metric_fns(metrics, cfg.scale))
             recs.append({**info, 'sampler': s.sampler, 'sample_steps': s.steps, 'samples': s.samples, 'sample_seed': s.seed,
                          'setting': s.name, 'nfe': nfe_of(cfg, s),
                          'evals_per_image': evals[0] / res['n'], 'seconds_per_image': (time.time() - t0) / res['n'],
-                         'dataset': ds, **_scored(res), 'start_psnr_y': starts[ds]['psnr_y'], 'start_ssim_y': starts[ds]['ssim_y'],
+                         'dataset': ds, **_scored(res, metrics), 'start_psnr_y': starts[ds]['psnr_y'], 'start_ssim_y': starts[ds]['ssim_y'],
                          'per_image': [{**r, 'start_psnr_y': st['psnr_y'], 'start_ssim_y': st['ssim_y']}
                                        for r, st in zip(res['per_image'], starts[ds]['per_image'])]})
     return recs
@@ -118,24 +120,24 @@ def write_evaluation(records: list[dict], out_dir, name: str, meta: dict):
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     (out / f'{name}.json').write_text(json.dumps({'meta': meta, 'records': records}, indent=1))
     with open(out / f'{name}.csv', 'w', newline='') as f:
-        w = csv.DictWriter(f, RECORD_KEYS, extrasaction='ignore')
+        w = csv.DictWriter(f, [*RECORD_KEYS, *(k for k in METRICS if any(k in r for r in records))], extrasaction='ignore')
         w.writeheader()
         for r in records: w.writerow({**r, 'flags': json.dumps(r['flags'], sort_keys=True)})
 
 def evaluate_runs(run_dirs, datasets, settings=('mean',), out_dir='reports/results', name: str = 'results',
-                  bicubic: bool = True, scale: int | None = None, device='cpu', progress: bool = False) -> list[dict]:
-    "Score `run_dirs` on `datasets` with every sampler setting, add bicubic rows; write out_dir/NAME.json and .csv."
-    run_dirs, samplings = [Path(r) for r in run_dirs], parse_samplings(settings)
+                  bicubic: bool = True, scale: int | None = None, device='cpu', progress: bool = False, metrics=()) -> list[dict]:
+    "Score `run_dirs` on `datasets` with every sampler setting (and the perceptual `metrics`), add bicubic rows; write out_dir/NAME.json and .csv."
+    run_dirs, samplings, metrics = [Path(r) for r in run_dirs], parse_samplings(settings), parse_metrics(metrics)
     images, notes = load_datasets(datasets)
     if not images: notes.append("no test set is present: nothing was scored")
     recs = []
-    for r in run_dirs: recs += evaluate_run(r, images, samplings, device, progress)
+    for r in run_dirs: recs += evaluate_run(r, images, samplings, device, progress, metrics)
     if bicubic:
-        for s in sorted({r['scale'] for r in recs} or {scale or 4}): recs += bicubic_records(images, s)
+        for s in sorted({r['scale'] for r in recs} or {scale or 4}): recs += bicubic_records(images, s, metrics)
     where, commit = device_name(pick_device(device)), git_commit()
     for r in recs: r |= {'eval_device': where, 'eval_git_commit': commit}
     meta = {'runs': [r.as_posix() for r in run_dirs], 'datasets': parse_datasets(datasets), 'present': list(images),
-            'settings': [s.name for s in samplings],
+            'settings': [s.name for s in samplings], 'metrics': [*metric_fns(metrics)],
             'notes': notes, 'device': where, 'torch': torch.__version__, 'git_commit': commit,
             'checkpoints': {r.as_posix(): checkpoint_digest(r) for r in run_dirs}, 'code': code_digest()}
     write_evaluation(recs, out_dir, name, meta)
