@@ -17,15 +17,16 @@ from .families import MODELS, is_generative
 from .figures import render_html
 from .fixtures import TINY_JIT
 from .infer import parse_samplings
+from .perceptual import metric_fns, parse_metrics
 from .records import parse_datasets
 from .run import ABLATIONS, CKPT, checkpoint_digest, code_digest, git_commit, run_config
 
 # %% auto #0
 __all__ = ['JIT_CPU', 'JIT_SMOKE', 'FULL_SEEDS', 'FULL_MAIN', 'FULL_ARMS', 'CLAIM_SEEDS', 'SLIDES', 'CLAIM_ARMS', 'CLAIM_RUN',
-           'BENCHMARKS', 'PROFILES', 'ROOT', 'NBS', 'RECORD_FILES', 'report_dir', 'get_profile', 'train_status', 'Job',
-           'run_jobs', 'copy_records', 'results_current', 'toy_current', 'plan', 'study', 'main']
+           'BENCHMARKS', 'PERCEPTION', 'PROFILES', 'ROOT', 'NBS', 'RECORD_FILES', 'report_dir', 'get_profile',
+           'train_status', 'Job', 'run_jobs', 'copy_records', 'results_current', 'toy_current', 'plan', 'study', 'main']
 
-# %% ../nbs/21_study.ipynb #4d70cdb0
+# %% ../nbs/21_study.ipynb #46ece9d0
 JIT_CPU = {'model': 'JiT-XS/8', 'flags': {'lr_skip': True, 'lr_add': True}}   # the CPU JiT-SR: XS/8, bicubic skip, LR add
 JIT_SMOKE = {'model': 'JiT-XS/8', 'flags': {**TINY_JIT, 'lr_skip': True, 'lr_add': True}}
 
@@ -81,6 +82,13 @@ def _seeded(arms: dict, seeds) -> dict:
 BENCHMARKS = {'holdout': 'embedded', 'Set5': '{shared}/Set5', 'Set14': '{shared}/Set14', 'BSD100': '{shared}/BSD100',
               'Urban100': '{shared}/Urban100'}
 
+# the perception-distortion plane: every method and JiT-SR read-out scored with the perceptual metrics as well
+PERCEPTION = {'perception': {'datasets': {k: BENCHMARKS[k] for k in ('Set5', 'Set14')}, 'metrics': 'stlpips,niqe,piqe',
+                             'samplers': 'mean,euler:2,euler:4,euler:10,euler:4x4',   # a flow-map run reads euler:N as flowmap:N
+                             'arms': r'(edsr-baseline|swinir-light|srgan|jit-stream|jit-shortcut)$'},
+              'perception-guided': {'datasets': {k: BENCHMARKS[k] for k in ('Set5', 'Set14')}, 'metrics': 'stlpips,niqe,piqe',
+                                    'samplers': 'flowmap:2+g2,flowmap:4+g2', 'arms': r'jit-shortcut$'}}
+
 PROFILES = {
     'cpu': {
         'jobs': 2, 'threads': 1,
@@ -93,7 +101,8 @@ PROFILES = {
                  **_variants(JIT_CPU, steps=500, ablation_steps=500),
                  'jit-shortcut': {**JIT_CPU, 'cond': 'token', 'objective': 'shortcut', 'mixed_scale': True, 'steps': 500}},
         'eval': {'mean': {'datasets': BENCHMARKS, 'samplers': 'mean'},
-                 'heun10': {'datasets': {'holdout': 'embedded'}, 'samplers': 'heun:10'}},
+                 'heun10': {'datasets': {'holdout': 'embedded'}, 'samplers': 'heun:10'},
+                 **PERCEPTION},
         'eval_device': 'cpu',
         'sampling': {'flow_run': 'jit-token', 'shortcut_run': 'jit-shortcut',
                      'params': {'flow_steps': [1, 2, 4, 8], 'flowmap_steps': [1, 2, 4, 8], 'guided_steps': [2, 4],
@@ -170,7 +179,7 @@ def get_profile(name: str) -> dict:
             if set(d) - allowed:
                 raise ValueError(f"profile {name!r}: {sorted(set(d) - allowed)} are not parameters of nbs/{nb}; allowed: {', '.join(sorted(allowed))}")
     for e in [*p['eval'].values(), *p.get('claims', {}).get('eval', {}).values()]:
-        parse_datasets(e['datasets']); parse_samplings(e['samplers'])
+        parse_datasets(e['datasets']); parse_samplings(e['samplers']); parse_metrics(e.get('metrics', ''))
     return p
 
 # %% ../nbs/21_study.ipynb #9e7b31ef
@@ -254,8 +263,8 @@ def copy_records(run_dir, dest):
     for f in RECORD_FILES:
         if (Path(run_dir) / f).is_file(): shutil.copy2(Path(run_dir) / f, dest / f)
 
-def results_current(path, runs: list, datasets, samplers) -> bool:
-    "True if results file `path` was computed by this code from these runs' checkpoints, the test sets present now and these read-outs."
+def results_current(path, runs: list, datasets, samplers, metrics='') -> bool:
+    "True if results file `path` was computed by this code from these runs' checkpoints, the test sets present now, these read-outs and perceptual metrics."
     path = Path(path)
     if not path.is_file(): return False
     meta = json.loads(path.read_text())['meta']
@@ -263,7 +272,7 @@ def results_current(path, runs: list, datasets, samplers) -> bool:
     try: digests = {Path(r).as_posix(): checkpoint_digest(r) for r in runs}
     except OSError: return False
     return (meta.get('checkpoints') == digests and meta.get('present') == present and meta.get('code') == code_digest()
-            and meta.get('settings') == [s.name for s in parse_samplings(samplers)])
+            and meta.get('settings') == [s.name for s in parse_samplings(samplers)] and meta.get('metrics', []) == [*metric_fns(metrics)])
 
 def toy_current(toy_dir, params: dict) -> bool:
     "True if the toy experiment in `toy_dir` was run with `params`."
@@ -295,21 +304,21 @@ def plan(profile: str = 'cpu', runs_root='runs', reports='reports') -> tuple[lis
         jobs.append(job); trained[job.name] = (out, is_generative(params['model']))
     def eval_jobs(entries: dict, out: Path, only: str = '', skip: str = '') -> list[Job]:
         "One evaluation job per entry, over the trained runs whose names match `only` and not `skip`, with bicubic rows."
-        made, covered = [], set()
+        made, covered = [], {}
         for pname, e in entries.items():
-            dsets = parse_datasets(e['datasets'])
-            sel = e.get('arms', only)
+            dsets, metrics = parse_datasets(e['datasets']), e.get('metrics', '')
+            sel, cov = e.get('arms', only), covered.setdefault(metrics, set())   # regressors: once per test set and metric list
             pick = lambda t: re.match(sel, t[len('train '):]) and not (skip and re.match(skip, t[len('train '):]))
-            use = {t: o for t, (o, jit) in trained.items() if pick(t) and (jit or set(dsets) - covered)}
-            covered |= set(dsets)
+            use = {t: o for t, (o, jit) in trained.items() if pick(t) and (jit or set(dsets) - cov)}
+            cov |= set(dsets)
             params = {'runs': '', 'datasets': dsets, 'samplers': e['samplers'], 'bicubic': True, 'out_dir': str(out),
-                      'name': pname, 'device': p['eval_device']}
+                      'name': pname, 'device': p['eval_device'], 'metrics': metrics}
             job = Job(f'eval {pname}', NBS / 'eval.ipynb', out / f'{pname}.ipynb', params, after=tuple(use), always=True)
             def prepare(job=job, use=use):   # score the runs that did train
                 job.params['runs'] = ','.join(str(o) for t, o in use.items() if next(j for j in jobs if j.name == t).status in ('done', 'up to date'))
             job.prepare = prepare
             job.current = lambda job=job, out=out: results_current(out / f"{job.params['name']}.json", [r for r in job.params['runs'].split(',') if r],
-                                                                   job.params['datasets'], job.params['samplers'])
+                                                                   job.params['datasets'], job.params['samplers'], job.params['metrics'])
             made.append(job)
         jobs.extend(made)
         return made
