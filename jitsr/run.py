@@ -62,7 +62,7 @@ class TrainConfig:
     workers: int = 0                # data-loader worker processes
     gan_start: float = 0.5          # srgan: fraction of steps pre-trained with L1 before the adversarial phase
     adv_weight: float = 1e-3        # srgan: weight of the adversarial term
-    vgg_weights: str = ''           # srgan: local VGG19 weights file for the perceptual loss (none: pixel + adversarial)
+    vgg_weights: str = ''           # srgan: perceptual loss on stlpips-vgg16 (offline VGG16) or a local VGG19 file; none: L1 + adversarial
     eval_every: int = 500           # holdout PSNR/SSIM every this many steps
     eval_sampler: str = 'mean'      # holdout evaluation: mean (1 NFE), euler or heun
     eval_steps: int = 10            # holdout evaluation: steps of euler or heun
@@ -272,8 +272,9 @@ def ablation_of(flags: dict | None) -> str:
     "The ablation letters a run's flags switch on ('' for the full model)."
     return ''.join(k for k, (flag, _) in ABLATIONS.items() if (flags or {}).get(flag))
 
-def method_label(model: str, cond: str = '', flags: dict | None = None, objective: str = 'flow') -> str:
-    "The name a reader knows: 'Bicubic', 'SwinIR-light', 'JiT-SR token', 'JiT-SR stream -A', 'JiT-SR token shortcut'."
+def method_label(model: str, cond: str = '', flags: dict | None = None, objective: str = 'flow', vgg_weights: str = '') -> str:
+    "The name a reader knows: 'Bicubic', 'SwinIR-light', 'SRGAN +VGG16', 'JiT-SR token', 'JiT-SR stream -A', 'JiT-SR token shortcut'."
+    if model == 'srgan' and vgg_weights: return 'SRGAN +' + ('VGG16' if vgg_weights == 'stlpips-vgg16' else 'VGG19')
     if not is_generative(model): return NAMES.get(model, model)
     a, flags = ablation_of(flags), flags or {}
     kind = ('' if flags.get('lr_add') or cond not in ('token', 'stream') else ' pure') + ('' if flags.get('lr_skip') else ' no-skip')

@@ -85,7 +85,7 @@ BENCHMARKS = {'holdout': 'embedded', 'Set5': '{shared}/Set5', 'Set14': '{shared}
 # the perception-distortion plane: every method and JiT-SR read-out scored with the perceptual metrics as well
 PERCEPTION = {'perception': {'datasets': {k: BENCHMARKS[k] for k in ('Set5', 'Set14')}, 'metrics': 'stlpips,niqe,piqe',
                              'samplers': 'mean,euler:2,euler:4,euler:10,euler:4x4',   # a flow-map run reads euler:N as flowmap:N
-                             'arms': r'(edsr-baseline|swinir-light|srgan|jit-stream|jit-shortcut)$'},
+                             'arms': r'(edsr-baseline|swinir-light|srgan|srgan-vgg|jit-stream|jit-shortcut)$'},
               'perception-guided': {'datasets': {k: BENCHMARKS[k] for k in ('Set5', 'Set14')}, 'metrics': 'stlpips,niqe,piqe',
                                     'samplers': 'flowmap:2+g2,flowmap:4+g2', 'arms': r'jit-shortcut$'}}
 
@@ -96,7 +96,8 @@ PROFILES = {
         'train': {'device': 'cpu', 'crop': 64, 'batch_size': 16, 'lr': 5e-4, 'warmup': 100, 'ema': 0.99, 'eval_every': 100,
                   'data': 'default', 'val_data': 'embedded', 'seed': 0},
         'runs': {'swinir-light': {'model': 'swinir-light', 'steps': 500, 'lr': 2e-4},      # one step budget for all
-                 'srgan': {'model': 'srgan', 'steps': 500, 'lr': 2e-4},
+                 'srgan': {'model': 'srgan', 'steps': 500, 'lr': 2e-4},                   # L1 + adversarial (the ablation)
+                 'srgan-vgg': {'model': 'srgan', 'steps': 500, 'lr': 2e-4, 'vgg_weights': 'stlpips-vgg16'},   # + VGG16 feature loss
                  'edsr-baseline': {'model': 'edsr-baseline', 'steps': 500, 'lr': 2e-4},
                  **_variants(JIT_CPU, steps=500, ablation_steps=500),
                  'jit-shortcut': {**JIT_CPU, 'cond': 'token', 'objective': 'shortcut', 'mixed_scale': True, 'steps': 500}},
