@@ -118,7 +118,7 @@ PROFILES = {
                  **_by_claim(CLAIM_ARMS, CLAIM_SEEDS)},
         'eval': {'mean': {'datasets': {k: BENCHMARKS[k] for k in ('holdout', 'Set5', 'Set14')}, 'samplers': 'mean'}},
         'claims': {'eval': {'claims-mean': {'datasets': {k: BENCHMARKS[k] for k in ('Set5', 'Set14')}, 'samplers': 'mean'},
-                            'claims-heun10': {'datasets': {k: BENCHMARKS[k] for k in ('Set5', 'Set14')}, 'samplers': 'heun:10', 'arms': 'c4-'}},
+                            'claims-heun10': {'datasets': {'Set5': BENCHMARKS['Set5']}, 'samplers': 'heun:10', 'arms': 'c4-'}},
                    'params': {'probe_data': '{shared}/Set14', 'n_crops': 32, 'K': 16, 'law_setting': 'euler:10', 'device': 'cpu'}},
         'eval_device': 'cpu',
         'report': {'grid_settings': 'mean'},
