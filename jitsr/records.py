@@ -143,12 +143,13 @@ def evaluate_runs(run_dirs, datasets, settings=('mean',), out_dir='reports/resul
     write_evaluation(recs, out_dir, name, meta)
     return recs
 
-def load_results(results_dir) -> tuple[list[dict], list[dict]]:
-    "(records, metas) of every evaluation results JSON in `results_dir` (other JSON there, e.g. learning.json, is skipped); a record met twice (same run, setting, test set) is kept once."
+def load_results(results_dir, perceptual: bool | None = None) -> tuple[list[dict], list[dict]]:
+    "(records, metas) of every evaluation results JSON in `results_dir` (other JSON there, e.g. learning.json, is skipped); a record met twice (same run, setting, test set) is kept once; `perceptual` False/True: only evaluations without/with perceptual metrics."
     recs, metas, seen = [], [], set()
     for p in sorted(Path(results_dir).glob('*.json')):
         d = json.loads(p.read_text())
         if not isinstance(d, dict) or 'settings' not in d.get('meta', {}): continue   # evaluation results only (not learning.json)
+        if perceptual is not None and bool(d['meta'].get('metrics')) != perceptual: continue
         metas.append({**d['meta'], 'file': p.name})
         for r in d['records']:
             key = (r['run'] or r['name'], r['setting'], r['dataset'], r['scale'])
