@@ -158,16 +158,17 @@ class FlowMap(Flow):
         return lsd_loss(nets.model, nets.ema, x, lr, g, **kw)      # forward-mode AD needs the plain module
 
     def reads(self, s):
-        if s.sampler == 'direct': raise ValueError("direct: a flow-map model reads out with mean (one step) or flowmap:N")
-        return type(s)('flowmap', s.steps, s.samples, s.seed, s.guidance, s.negative) if s.sampler in ('euler', 'heun') else s
+        if s.sampler == 'direct': raise ValueError("direct: a flow-map model reads out with flowmap:N (mean: its one-step sample)")
+        # its one step from noise is a sample, not the conditional mean: `mean` is read, and named, flowmap:1
+        return type(s)('flowmap', s.steps or 1, s.samples, s.seed, s.guidance, s.negative) if s.sampler != 'flowmap' else s
 
-    def nfe(self, s) -> int: return s.samples * (1 if s.sampler == 'mean' else s.steps) * (2 if s.guidance != 1.0 else 1)
+    def nfe(self, s) -> int: return s.samples * s.steps * (2 if s.guidance != 1.0 else 1)
 
     def sr(self, net, cfg, s, guidance_interval=(0.1, 1.0)) -> Callable:
         g = make_generator(s.seed)
         def one(lr):
             shape = (len(lr), 3, lr.shape[-2] * cfg.scale, lr.shape[-1] * cfg.scale)
-            return flowmap_sample(net, shape, lr, steps=1 if s.sampler == 'mean' else s.steps, guidance_scale=s.guidance,
+            return flowmap_sample(net, shape, lr, steps=s.steps, guidance_scale=s.guidance,
                                   guidance_interval=guidance_interval, negative=s.negative, null=net.null_cond,
                                   pred=cfg.pred, noise_scale=cfg.noise_scale, t_eps=cfg.t_eps, generator=g)
         return lambda lr: sum(one(lr) for _ in range(s.samples)) / s.samples
