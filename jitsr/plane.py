@@ -104,10 +104,11 @@ def plot_plane(records, datasets, metrics=('stlpips', 'niqe')):
     "A figure with one panel per (test set, perceptual score): the points, their names and the front."
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(len(datasets), len(metrics), figsize=(6.2 * len(metrics), 4.6 * len(datasets)), squeeze=False)
+    methods = list(dict.fromkeys(r['method'] for r in _points(records, datasets[0])))   # one colour per method in every panel
+    methods += [m for m in dict.fromkeys(r['method'] for r in records) if m not in methods]
+    colors = {m: plt.cm.tab10(i % 10) for i, m in enumerate(methods)}
     for ax_row, ds in zip(axes, datasets):
         pts = _points(records, ds)
-        methods = list(dict.fromkeys(r['method'] for r in pts))
-        colors = {m: plt.cm.tab10(i % 10) for i, m in enumerate(methods)}
         for ax, m in zip(ax_row, metrics):
             pts_m = [r for r in pts if m in r]
             f = [pts_m[i] for i in pareto_front([r['psnr_y'] for r in pts_m], [r[m] for r in pts_m])]
