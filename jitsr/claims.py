@@ -132,6 +132,8 @@ def verdict_concat(lrecs, swaps: dict) -> dict:
     verdict = 'supported' if fails else 'refuted' if works else 'does not separate'
     why = (f"concat minus token {cmp['effect_db']:+.2f} +- {cmp['spread_db']:.2f} dB, concat minus none {vs_none['effect_db']:+.2f} dB; "
            f"swapping the LR costs concat {cost:.2f} dB")
+    if not fails and not works: why += ("; concat does not fail (it uses its LR and beats none) but stays below token beyond "
+                                        "the seed spread: neither registered outcome holds")
     return _record(1, verdict, cmp, why, concat_minus_none_db=vs_none['effect_db'], swap=swaps)
 
 # %% ../nbs/25_claims.ipynb #e398a5b1
@@ -179,6 +181,9 @@ def verdict_xpred(lrecs) -> dict:
     verdict = ('supported' if hi['effect_db'] > 2 * hi['spread_db'] and hi['separates'] and hi['effect_db'] > lo['effect_db'] else
                'refuted' if hi['effect_db'] <= 0 or not hi['separates'] else 'does not separate')
     why = f"patch 8: x minus the better of eps and v {hi['effect_db']:+.2f} +- {hi['spread_db']:.2f} dB; patch 4: {lo['effect_db']:+.2f} +- {lo['spread_db']:.2f} dB"
+    if lo['separates'] and lo['effect_db'] > 0.5 * hi['effect_db']:   # the registered rule holds, yet eps and v fail below the width too
+        why += (f"; but x also wins at patch 4 (dimension below the width) by {lo['effect_db']:.2f} dB: the patch dimension "
+                f"accounts for {hi['effect_db'] - lo['effect_db']:.2f} dB of the gap, and eps and v fail at this budget whatever the patch")
     return _record(4, verdict, hi, why, patch4_effect_db=lo['effect_db'], patch4_spread_db=lo['spread_db'])
 
 # %% ../nbs/25_claims.ipynb #d025c74b
