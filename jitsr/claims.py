@@ -13,13 +13,14 @@ import torch
 from .flow import add_noise, initial_noise
 from .infer import Sampling, sr_function
 from .learning import paired, separates
-from .metrics import luminance
+from .metrics import luminance, ssim
 from .models import lr_attention
 from .sampling import calibration, test_crops
 
 # %% auto #0
-__all__ = ['CLAIMS', 'SETS', 'XPRED_SETS', 'swap_test', 'attention_by_t', 'averaging_law', 'verdict_concat', 'verdict_qkv',
-           'verdict_paradigm', 'verdict_xpred', 'verdict_averaging', 'write_claims']
+__all__ = ['CLAIMS', 'SLIDES_CONCAT', 'FAILURES', 'SETS', 'XPRED_SETS', 'swap_test', 'attention_by_t', 'failure_modes',
+           'averaging_law', 'verdict_concat', 'verdict_qkv', 'verdict_paradigm', 'verdict_xpred', 'verdict_averaging',
+           'write_claims']
 
 # %% ../nbs/25_claims.ipynb #a72560d5
 CLAIMS = [
@@ -94,6 +95,33 @@ def attention_by_t(net, cfg, images: dict, ts=(0.0, 0.25, 0.5, 0.75, 0.95), n: i
         out += [{'t': float(t), 'block': i, **a} for i, a in enumerate(lr_attention(net, z, tt, lr))]
     return out
 
+# %% ../nbs/25_claims.ipynb #cba2f286
+SLIDES_CONCAT = (6.98, 0.146)   # the slides' concat L/16: RGB PSNR (dB) and SSIM
+
+def _rgb_scores(a: torch.Tensor, b: torch.Tensor) -> tuple[float, float]:
+    "RGB PSNR (pooled over the batch) and mean SSIM of two batches in [-1, 1], rounded to uint8 first."
+    u8 = lambda x: torch.round((x.double().clamp(-1, 1) + 1) * 127.5)
+    a, b = u8(a), u8(b)
+    return 10 * math.log10(255.0 ** 2 / (a - b).pow(2).mean().item()), ssim(a, b, y=False).mean().item()
+
+FAILURES = {   # name -> read-out of the SR function f on LR in [-1, 1], with the initial noise e
+    'as trained': lambda f, lr, e: f(lr),
+    'LR in [0, 1]': lambda f, lr, e: f((lr + 1) / 2),
+    'LR channels reversed': lambda f, lr, e: f(lr.flip(1)),
+    'output read as [0, 1]': lambda f, lr, e: f(lr).clamp(0, 1) * 2 - 1,
+    'initial noise returned': lambda f, lr, e: e,
+}
+
+@torch.no_grad()
+def failure_modes(net, cfg, images: dict, n: int = 32, seed: int = 0) -> dict:
+    "{failure: {'psnr_rgb', 'ssim_rgb'}} of the mean read-out under each pipeline mistake, and the one closest to the slides'."
+    hr, lr = test_crops(images, cfg.crop, cfg.scale, n, seed)
+    x, lr, f = hr * 2 - 1, lr * 2 - 1, sr_function(net, cfg, 'mean')
+    e = initial_noise(x.shape, cfg.noise_scale, generator=torch.Generator().manual_seed(seed))
+    out = {k: dict(zip(('psnr_rgb', 'ssim_rgb'), _rgb_scores(fail(f, lr, e), x))) for k, fail in FAILURES.items()}
+    dist = {k: abs(v['psnr_rgb'] - SLIDES_CONCAT[0]) + 10 * abs(v['ssim_rgb'] - SLIDES_CONCAT[1]) for k, v in out.items()}
+    return {'modes': out, 'closest': min(dist, key=dist.get), 'distance': min(dist.values())}
+
 # %% ../nbs/25_claims.ipynb #9d18bf64
 def averaging_law(net, cfg, images: dict, sampler: str = 'euler', steps: int = 10, K: int = 16, n: int = 32, seed: int = 0) -> dict:
     "V, B, V/B, the one-evaluation mean, and per K the measured gain over one sample, the B+V/K law's and the textbook's."
@@ -122,8 +150,8 @@ def _record(claim_id: int, verdict: str, cmp: dict, why: str, **details) -> dict
             **details}
 
 # %% ../nbs/25_claims.ipynb #b6e5dc84
-def verdict_concat(lrecs, swaps: dict) -> dict:
-    "Claim 1 from the records of the c1 arms and their swap tests {arm: [swap_test per seed]}."
+def verdict_concat(lrecs, swaps: dict, failures: list | None = None) -> dict:
+    "Claim 1 from the records of the c1 arms, their swap tests {arm: [swap_test per seed]} and concat's `failure_modes` (one per seed)."
     cmp, vs_none = _both(lrecs, 'c1-concat', 'c1-token'), _both(lrecs, 'c1-concat', 'c1-none')
     cost = float(np.mean([s['swap_cost_db'] for s in swaps.get('c1-concat', [])])) if swaps.get('c1-concat') else float('nan')
     fails = all(e < -5 for p in cmp['by_set'].values() for e in p['effects'].values()) or \
@@ -134,7 +162,14 @@ def verdict_concat(lrecs, swaps: dict) -> dict:
            f"swapping the LR costs concat {cost:.2f} dB")
     if not fails and not works: why += ("; concat does not fail (it uses its LR and beats none) but stays below token beyond "
                                         "the seed spread: neither registered outcome holds")
-    return _record(1, verdict, cmp, why, concat_minus_none_db=vs_none['effect_db'], swap=swaps)
+    if failures:
+        near = max(set(f['closest'] for f in failures), key=[f['closest'] for f in failures].count)
+        at = [f['modes'][near] for f in failures]
+        why += (f"; of the pipeline mistakes, '{near}' comes closest to the slides' {SLIDES_CONCAT[0]} dB / {SLIDES_CONCAT[1]} "
+                f"(RGB {np.mean([a['psnr_rgb'] for a in at]):.2f} dB / {np.mean([a['ssim_rgb'] for a in at]):.3f})")
+        if min(f['distance'] for f in failures) > 1: why += (", yet none comes within 1 (|dPSNR| + 10 |dSSIM|): "
+                                                            "these mistakes do not explain the slides' number")
+    return _record(1, verdict, cmp, why, concat_minus_none_db=vs_none['effect_db'], swap=swaps, failure_modes=failures or [])
 
 # %% ../nbs/25_claims.ipynb #e398a5b1
 def _colocated(att: list[dict]) -> float:
