@@ -4,12 +4,10 @@
 
 # %% ../nbs/27_plane.ipynb #2a24a56f
 from __future__ import annotations
-import json
-from pathlib import Path
-
 import numpy as np
 
 from .perceptual import METRICS
+from .records import load_results
 from .tables import Table, fmt_db
 
 # %% auto #0
@@ -17,15 +15,8 @@ __all__ = ['perception_records', 'label', 'pareto_front', 'plane_table', 'plane_
 
 # %% ../nbs/27_plane.ipynb #f73d4746
 def perception_records(results_dir, metric: str = 'stlpips') -> list[dict]:
-    "The records of every evaluation in `results_dir` that scored `metric`, each (run, setting, dataset, scale) once."
-    recs, seen = [], set()
-    for p in sorted(Path(results_dir).glob('*.json')):
-        d = json.loads(p.read_text())
-        if not isinstance(d, dict) or metric not in d.get('meta', {}).get('metrics', []): continue
-        for r in d['records']:
-            key = (r['run'] or r['name'], r['setting'], r['dataset'], r['scale'])
-            if key not in seen: seen.add(key); recs.append(r)
-    return recs
+    "The records of the evaluations in `results_dir` that scored `metric`, each (run, setting, dataset, scale) once."
+    return [r for r in load_results(results_dir, perceptual=True)[0] if metric in r]
 
 def label(r: dict) -> str:
     "A point's name: the method, and the read-out where the method has more than one ('JiT-SR stream euler:4x4')."
