@@ -12,14 +12,16 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .baselines import BASELINES
-from .flow import add_noise, cond_mean, flow_loss, initial_noise, make_generator, nfe, sample, sample_t
-from .flowmap import NullCondition, drop_condition, flowmap_sample, lsd_loss, mixed_scale_lr, shortcut_loss
+from .flow import add_noise, cond_mean, euler, flow_loss, initial_noise, make_generator, nfe, sample, sample_t, velocity_fn
+from .flowmap import (NullCondition, drop_condition, esd_loss, flowmap_sample, flowmap_velocity, lsd_loss, mixed_scale_lr,
+                           shortcut_loss)
+from .lora import add_lora
 from .models import JIT_MODELS, bicubic_up, jit_model
 from .srgan import SRGANDiscriminator, VGGPerceptualLoss, gan_loss, generator_loss, srresnet
 
 # %% auto #0
-__all__ = ['REGRESSORS', 'MODELS', 'FAMILIES', 'Nets', 'Family', 'GAN', 'draw_t_noise', 'residual_net', 'Flow', 'FlowMap',
-           'family_of', 'is_generative']
+__all__ = ['GEN_STEPS', 'REGRESSORS', 'MODELS', 'FAMILIES', 'Nets', 'Family', 'GAN', 'draw_t_noise', 'residual_net', 'Flow',
+           'FlowMap', 'Adversarial', 'FlowLoRA', 'FlowMapLoRA', 'family_of', 'is_generative']
 
 # %% ../nbs/11_families.ipynb #a95cebc8
 @dataclass
@@ -29,6 +31,7 @@ class Nets:
     ema: nn.Module | None = None          # the EMA network, the flow maps' teacher (default: model)
     disc: nn.Module | None = None         # SRGAN's discriminator, given in its adversarial phase
     perceptual: nn.Module | None = None   # SRGAN's VGG feature loss (local weights only)
+    fake: torch.Tensor | None = None      # adversarial fine-tuning: the generator's last output, for the discriminator's step
 
     def __post_init__(self):
         if self.fwd is None: self.fwd = self.model
@@ -106,7 +109,8 @@ class Flow(Family):
 
     def build(self, cfg) -> nn.Module:               # lr_add is for the LR tokens of token and stream
         flags = {k: v for k, v in cfg.flags.items() if k != 'lr_add' or cfg.cond in ('token', 'stream')}
-        return jit_model(cfg.model, cond=cfg.cond, scale=cfg.scale, img_size=cfg.crop, step_cond=self.name == 'flowmap', **flags)
+        return jit_model(cfg.model, cond=cfg.cond, scale=cfg.scale, img_size=cfg.crop, step_cond=cfg.objective != 'flow',
+                         step_log2=cfg.objective == 'shortcut', **flags)
 
     def check(self, cfg):
         if cfg.mixed_scale: raise ValueError("mixed_scale trains an x4 flow-map model on x4 and x8: needs objective shortcut or lsd")
@@ -153,9 +157,10 @@ class FlowMap(Flow):
     def loss(self, nets: Nets, hr, lr, cfg, g, share=(0, 1)) -> torch.Tensor:
         if cfg.mixed_scale: lr = mixed_scale_lr(hr, (4, 8), g)[0]
         x, lr = hr * 2 - 1, drop_condition(lr * 2 - 1, nets.model.null_cond, cfg.p_drop, g)
-        kw = dict(pred=cfg.pred, t_eps=cfg.t_eps, noise_scale=cfg.noise_scale, P_mean=cfg.P_mean, P_std=cfg.P_std)
-        if cfg.objective == 'shortcut': return shortcut_loss(nets.fwd, nets.ema, x, lr, g, **kw)
-        return lsd_loss(nets.model, nets.ema, x, lr, g, **kw)      # forward-mode AD needs the plain module
+        kw = dict(pred=cfg.pred, t_eps=cfg.t_eps, noise_scale=cfg.noise_scale)
+        if cfg.objective == 'shortcut': return shortcut_loss(nets.fwd, nets.ema, x, lr, g, **kw)   # t on its grid
+        self_distil = lsd_loss if cfg.objective == 'lsd' else esd_loss
+        return self_distil(nets.model, nets.ema, x, lr, g, P_mean=cfg.P_mean, P_std=cfg.P_std, **kw)  # forward-mode AD: the plain module
 
     def reads(self, s):
         if s.sampler == 'direct': raise ValueError("direct: a flow-map model reads out with flowmap:N (mean: its one-step sample)")
@@ -173,14 +178,64 @@ class FlowMap(Flow):
                                   pred=cfg.pred, noise_scale=cfg.noise_scale, t_eps=cfg.t_eps, generator=g)
         return lambda lr: sum(one(lr) for _ in range(s.samples)) / s.samples
 
+# %% ../nbs/11_families.ipynb #4e4eef47
+GEN_STEPS = (1, 2, 4)   # sampling steps of the generator during adversarial fine-tuning, one drawn per batch
+
+class Adversarial:
+    "Adversarial LoRA fine-tuning of a trained JiT (`cfg.base_run`): mixed into the base's family (`FlowLoRA`, `FlowMapLoRA`)."
+    def build(self, cfg) -> nn.Module:
+        net = super().build(cfg)
+        add_lora(net, cfg.lora_rank)
+        return net
+
+    def check(self, cfg):
+        if cfg.diffuse != 'image' or cfg.mixed_scale:
+            raise ValueError("adversarial LoRA fine-tuning (base_run) takes an x4 image-space JiT: diffuse='image', mixed_scale=False")
+        super().check(cfg)
+
+    def parts(self, cfg, device) -> dict:
+        disc = SRGANDiscriminator(n_feats=32).to(device)             # half SRGAN's width: 3x cheaper on a CPU
+        return {'disc': disc, 'dopt': torch.optim.AdamW(disc.parameters(), lr=cfg.lr, betas=cfg.betas)}
+
+    def adversarial(self, step: int, cfg) -> bool: return True
+
+    def generate(self, net, z, lr, steps: int, cfg) -> torch.Tensor:
+        "`steps` Euler jumps from noise `z` to t = 1, with gradients."
+        return euler(self.velocity(net, lr, steps, cfg), z, steps)
+
+    def loss(self, nets: Nets, hr, lr, cfg, g, share=(0, 1)) -> torch.Tensor:
+        x, lr = hr * 2 - 1, lr * 2 - 1
+        steps = GEN_STEPS[int(torch.randint(len(GEN_STEPS), (1,), generator=g))]
+        sr = self.generate(nets.fwd, initial_noise(x.shape, cfg.noise_scale, g, x.device, x.dtype), lr, steps, cfg)
+        nets.fake = sr.detach()
+        return generator_loss(sr, x, nets.disc(sr), pixel='l1', adv_weight=cfg.adv_weight)[0]
+
+    def disc_step(self, nets: Nets, opt, hr, lr, amp):
+        "One discriminator update on real HR against the generator's samples of this step."
+        with amp: d_loss = gan_loss(nets.disc(hr * 2 - 1), nets.disc(nets.fake), for_discriminator=True)
+        opt.zero_grad(set_to_none=True); d_loss.backward(); opt.step()
+
+
+class FlowLoRA(Adversarial, Flow):
+    name = 'flow-lora'
+    def velocity(self, net, lr, steps, cfg): return velocity_fn(net, lr, pred=cfg.pred, t_eps=cfg.t_eps)
+
+
+class FlowMapLoRA(Adversarial, FlowMap):
+    name = 'flowmap-lora'
+    def velocity(self, net, lr, steps, cfg):
+        return flowmap_velocity(net, lr, torch.full((len(lr),), 1 / steps, device=lr.device, dtype=lr.dtype), cfg.pred, cfg.t_eps)
+
 # %% ../nbs/11_families.ipynb #765b2718
 REGRESSORS = {**BASELINES, 'srresnet': srresnet}
 MODELS = (*JIT_MODELS, *REGRESSORS, 'srgan')
-FAMILIES = {f.name: f for f in (Flow(), FlowMap(), Family(), GAN())}
+FAMILIES = {f.name: f for f in (Flow(), FlowMap(), FlowLoRA(), FlowMapLoRA(), Family(), GAN())}
 
 def family_of(cfg) -> Family:
-    "The family of a run configuration (its `model` and `objective`)."
-    if cfg.model in JIT_MODELS: return FAMILIES['flow' if cfg.objective == 'flow' else 'flowmap']
+    "The family of a run configuration (its `model`, `objective` and `base_run`)."
+    if cfg.model in JIT_MODELS:
+        kind = 'flow' if cfg.objective == 'flow' else 'flowmap'
+        return FAMILIES[kind + '-lora' if getattr(cfg, 'base_run', '') else kind]
     if cfg.model == 'srgan': return FAMILIES['gan']
     if cfg.model in REGRESSORS: return FAMILIES['regress']
     raise ValueError(f"model={cfg.model!r} is not allowed; choose one of: {', '.join(MODELS)}")

@@ -33,7 +33,7 @@ def plot_curves(run_dirs, title: str = 'Holdout PSNR / SSIM during training'):
         evals = [r for r in load_metrics(run) if 'psnr_y' in r]
         if not evals: continue
         style = '-' if cfg.family.samples else '--'
-        label = f"{method_label(cfg.model, cfg.cond, cfg.flags, cfg.objective, cfg.vgg_weights)} ({run.name})"
+        label = f"{cfg.label} ({run.name})"
         for ax, k in zip(axes, ('psnr_y', 'ssim_y')):
             ax.plot([r['step'] for r in evals], [r[k] for r in evals], style, marker='o', ms=3, color=f'C{i % 10}', label=label)
         summary = run / 'summary.json'
@@ -65,7 +65,7 @@ def upscale_image(run_dir, lr: np.ndarray, setting: Sampling | str = 'mean', dev
     "(SR uint8, label) of one LR image by a run with a sampler setting (a `Sampling` or its name)."
     net, cfg = load_run(run_dir, device=device)
     s = cfg.family.reads(Sampling.parse(setting))
-    label = method_label(cfg.model, cfg.cond, cfg.flags, cfg.objective, cfg.vgg_weights) + (f" {s.name}" if cfg.family.samples else '')
+    label = cfg.label + (f" {s.name}" if cfg.family.samples else '')
     return make_upscaler(net, cfg, next(net.parameters()).device, s)(lr), label
 
 # %% ../nbs/19_figures.ipynb #e51d843b

@@ -120,7 +120,7 @@ class FinalLayer(nn.Module):
 class JiT(nn.Module):
     "JiT denoiser for SR: `forward(z, t, lr, d=None) -> x_pred`, z (B,3,H,W) in [-1,1], t (B,), lr (B,3,H/scale,W/scale)."
     def __init__(self, img_size=256, patch_size=16, width=768, depth=12, heads=12, bottleneck=128,
-                 cond='token', scale=4, dropout=0.0, step_cond=False, lr_skip=False, channels=3,
+                 cond='token', scale=4, dropout=0.0, step_cond=False, lr_skip=False, channels=3, step_log2=False,
                  no_lr_attn=False, no_lr_residual=False, no_mlp_inject=False, inject_linear=False,
                  lr_add=False, lr_context=0, lr_type=False):
         super().__init__()
@@ -140,7 +140,9 @@ class JiT(nn.Module):
         if img_size % patch_size:
             raise ValueError(f"img_size {img_size} is not a multiple of patch_size {patch_size}")
         self.patch_size, self.width, self.heads, self.channels = patch_size, width, heads, channels
+        if step_log2 and not step_cond: raise ValueError("step_log2 embeds the step size: it needs step_cond=True")
         self.cond, self.scale, self.step_cond, self.lr_skip, self.lr_add = cond, scale, step_cond, lr_skip, lr_add
+        self.step_log2 = step_log2
 
         self.x_embedder = BottleneckPatchEmbed(patch_size, 2 * channels if cond == 'concat' else channels, bottleneck, width)
         self.lr_embedder = (BottleneckPatchEmbed(patch_size // scale, channels, bottleneck, width, lr_context)
@@ -207,7 +209,7 @@ class JiT(nn.Module):
         x = self.x_embedder(torch.cat([z, bicubic_up(lr, (H, W))], 1) if self.cond == 'concat' else z)  # (B, N, D)
         c = self.t_embedder(t)                                     # (B, D)
         if self.step_cond:
-            c = c + self.d_embedder(d)
+            c = c + self.d_embedder(-torch.log2(d) if self.step_log2 else d)
         lr_tokens = self.lr_embedder is not None
         pos_embed, cos, sin = grid_codes(((h, w),) * (2 if lr_tokens else 1), self.width, self.width // self.heads, z.device)
         x = x + pos_embed[:n]

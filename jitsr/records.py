@@ -68,7 +68,7 @@ def run_info(run_dir) -> dict:
     step = None
     if (run_dir / CKPT).is_file():
         with safe_open(run_dir / CKPT, 'pt') as f: step = int((f.metadata() or {}).get('step', 0)) or None
-    return {'run': run_dir.as_posix(), 'name': run_dir.name, 'method': method_label(cfg.model, cfg.cond, cfg.flags, cfg.objective, cfg.vgg_weights),
+    return {'run': run_dir.as_posix(), 'name': run_dir.name, 'method': cfg.label,
             'model': cfg.model, 'cond': cfg.cond if cfg.family.samples else '', 'flags': cfg.flags, 'params': extra.get('params'),
             'train_steps': step or summary.get('steps'), 'train_seconds': summary.get('train_seconds'),
             'images_seen': (step or summary.get('steps') or 0) * cfg.batch_size, 'train_data': extra.get('train_data', cfg.data),

@@ -19,13 +19,14 @@ from .flow import PREDS
 from .models import COND
 
 # %% auto #0
-__all__ = ['DIFFUSE', 'OBJECTIVES', 'DEGRADATIONS', 'CKPT', 'NAMES', 'ABLATIONS', 'TrainConfig', 'build_model', 'initial_model',
-           'pick_device', 'save_checkpoint', 'read_checkpoint', 'load_weights', 'restore', 'export_ema', 'load_run',
-           'run_config', 'git_commit', 'checkpoint_digest', 'code_digest', 'device_name', 'ablation_of', 'method_label']
+__all__ = ['DIFFUSE', 'OBJECTIVES', 'DEGRADATIONS', 'NETWORK', 'CKPT', 'ADAPTERS', 'NAMES', 'ABLATIONS', 'TrainConfig',
+           'build_model', 'initial_model', 'load_base', 'pick_device', 'save_checkpoint', 'read_checkpoint',
+           'load_weights', 'restore', 'export_ema', 'export_adapters', 'load_run', 'run_config', 'git_commit',
+           'checkpoint_digest', 'code_digest', 'device_name', 'ablation_of', 'method_label']
 
 # %% ../nbs/12_run.ipynb #89643ac5
 DIFFUSE = ('image', 'residual')
-OBJECTIVES = ('flow', 'shortcut', 'lsd')   # JiT objectives; the baselines regress (L1) or, for srgan, add a discriminator
+OBJECTIVES = ('flow', 'shortcut', 'lsd', 'esd')   # JiT objectives; the baselines regress (L1) or, for srgan, add a discriminator
 DEGRADATIONS = ('bicubic',)
 
 @dataclass
@@ -33,9 +34,9 @@ class TrainConfig:
     model: str = 'JiT-XS/8'         # one of MODELS (jitsr.families): JiT-*, a regressor, or 'srgan'
     cond: str = 'token'             # how JiT sees the LR image: none, concat, token, stream
     flags: dict = field(default_factory=lambda: {'lr_skip': True, 'lr_add': True})  # model options (lr_skip, lr_add, stream ablations, ...)
-    objective: str = 'flow'         # JiT only: flow, shortcut or lsd (few-step flow maps, jitsr.flowmap)
-    p_drop: float = 0.1             # shortcut/lsd: probability of replacing the LR by the learned null condition
-    mixed_scale: bool = False       # shortcut/lsd: train one x4 model on x4 and x8 inputs (x8 LR upsampled x2)
+    objective: str = 'flow'         # JiT only: flow, shortcut, lsd or esd (few-step flow maps, jitsr.flowmap)
+    p_drop: float = 0.1             # shortcut/lsd/esd: probability of replacing the LR by the learned null condition
+    mixed_scale: bool = False       # shortcut/lsd/esd: train one x4 model on x4 and x8 inputs (x8 LR upsampled x2)
     diffuse: str = 'image'          # what the flow carries from noise: 'image' (JiT) or 'residual' (x - bicubic_up(lr))
     pred: str = 'x'                 # network output space
     loss: str = 'x'                 # loss space (the paper: v; see above)
@@ -61,8 +62,10 @@ class TrainConfig:
     compile: bool = False           # torch.compile the forward pass
     workers: int = 0                # data-loader worker processes
     gan_start: float = 0.5          # srgan: fraction of steps pre-trained with L1 before the adversarial phase
-    adv_weight: float = 1e-3        # srgan: weight of the adversarial term
+    adv_weight: float = 1e-3        # srgan and adversarial LoRA fine-tuning: weight of the adversarial term
     vgg_weights: str = ''           # srgan: perceptual loss on stlpips-vgg16 (offline VGG16) or a local VGG19 file; none: L1 + adversarial
+    base_run: str = ''              # adversarial LoRA fine-tuning of this trained JiT run (its EMA weights stay frozen); '' : none
+    lora_rank: int = 8              # adversarial LoRA fine-tuning: rank of the adapters on the attention and MLP projections
     eval_every: int = 500           # holdout PSNR/SSIM every this many steps
     eval_sampler: str = 'mean'      # holdout evaluation: mean (1 NFE), euler or heun
     eval_steps: int = 10            # holdout evaluation: steps of euler or heun
@@ -76,6 +79,11 @@ class TrainConfig:
         "What kind of network this is (`jitsr.families`): its network, its training loss, its read-outs."
         return family_of(self)
 
+    @property
+    def label(self) -> str:
+        "The method's name in tables and figures (`method_label`)."
+        return method_label(self.model, self.cond, self.flags, self.objective, self.vgg_weights, bool(self.base_run))
+
     def check(self) -> 'TrainConfig':
         def allowed(name, v, ok):
             if v not in ok: raise ValueError(f"{name}={v!r} is not allowed; choose one of: {', '.join(map(str, ok))}")
@@ -85,7 +93,7 @@ class TrainConfig:
         allowed('eval_sampler', self.eval_sampler, ('mean', 'euler', 'heun', 'flowmap'))
         self.family.check(self)
         if not 0 <= self.gan_start < 1: raise ValueError(f"gan_start must be in [0, 1), got {self.gan_start}")
-        for k in ('steps', 'batch_size', 'scale', 'crop', 'eval_every', 'log_every', 'ckpt_every', 'eval_steps'):
+        for k in ('steps', 'batch_size', 'scale', 'crop', 'eval_every', 'log_every', 'ckpt_every', 'eval_steps', 'lora_rank'):
             if int(getattr(self, k)) < 1: raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)!r}")
         if self.crop % self.scale: raise ValueError(f"crop {self.crop} must be a multiple of scale {self.scale}")
         if not self.lr > 0: raise ValueError(f"lr must be positive, got {self.lr}")
@@ -126,11 +134,27 @@ def build_model(cfg: TrainConfig) -> nn.Module:
     try: return cfg.family.build(cfg)
     except TypeError as e: raise ValueError(f"model {cfg.model}: bad model options {cfg.flags} ({e})") from None
 
-def initial_model(cfg: TrainConfig) -> nn.Module:
-    "The network of `cfg` at its initialisation: the same weights for the same seed, so a run's starting point can be rebuilt."
+def initial_model(cfg: TrainConfig, pretrained: bool = True) -> nn.Module:
+    "The network of `cfg` at its initialisation (the same weights for the same seed); with a `base_run`, its weights under the adapters."
     with torch.random.fork_rng(devices=[]):                         # leaves the caller's random state alone
         torch.manual_seed(cfg.seed)
-        return build_model(cfg)
+        net = build_model(cfg)
+    if cfg.base_run and pretrained: load_base(net, cfg)
+    return net
+
+NETWORK = ('model', 'cond', 'flags', 'objective', 'pred', 'scale', 'diffuse', 't_eps', 'noise_scale')   # what a base run must share
+
+def load_base(net: nn.Module, cfg: TrainConfig):
+    "Load the EMA weights of `cfg.base_run` into every tensor of `net` but the LoRA adapters."
+    path = Path(cfg.base_run) / CKPT
+    if not path.is_file(): raise ValueError(f"base_run {cfg.base_run}: no checkpoint there; train the base run first")
+    tensors, meta = read_checkpoint(path)
+    base = TrainConfig.from_dict(json.loads(meta['config']))
+    differ = [f"{k}: {getattr(base, k)!r} there, {getattr(cfg, k)!r} here" for k in NETWORK if getattr(base, k) != getattr(cfg, k)]
+    if differ: raise ValueError(f"base_run {cfg.base_run} is another network ({'; '.join(differ)})")
+    if base.base_run: raise ValueError(f"base_run {cfg.base_run} is itself a fine-tuning run; give the run it was tuned from")
+    adapters = {k: v for k, v in net.state_dict().items() if '.lora_' in k}
+    load_weights(net, {**_sub(tensors, 'ema.module.'), **adapters}, str(path))
 
 def pick_device(name: str = 'auto') -> torch.device:
     "A torch device from cpu, cuda, cuda:N, mps or auto (the best available); a clear error if it is not there."
@@ -208,6 +232,17 @@ def export_ema(run_dir, dest) -> Path:
         if (Path(run_dir) / f).is_file(): (dest / f).write_bytes((Path(run_dir) / f).read_bytes())
     return dest
 
+ADAPTERS = 'adapters.safetensors'
+
+def export_adapters(run_dir, dest) -> Path:
+    "Write the EMA adapters of a LoRA fine-tuning run (a few hundred KB; its base run holds the rest) to `dest`/adapters.safetensors."
+    tensors, meta = read_checkpoint(Path(run_dir) / CKPT)
+    lora = {k[len('ema.module.'):]: v for k, v in tensors.items() if k.startswith('ema.module.') and '.lora_' in k}
+    if not lora: raise ValueError(f"{run_dir} holds no LoRA adapters: it is not a fine-tuning run (base_run)")
+    dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
+    _write_atomic(lora, dest / ADAPTERS, {'step': meta['step'], 'config': meta['config']})
+    return dest / ADAPTERS
+
 # %% ../nbs/12_run.ipynb #30f7e468
 def load_run(run_dir, device='cpu', weights: str = 'ema') -> tuple[nn.Module, TrainConfig]:
     "(network in eval mode, configuration) of a run folder; `weights`: ema, model (raw) or start (untrained)."
@@ -216,7 +251,7 @@ def load_run(run_dir, device='cpu', weights: str = 'ema') -> tuple[nn.Module, Tr
     if weights not in ('ema', 'model', 'start'): raise ValueError(f"weights={weights!r}; allowed: ema, model, start (untrained)")
     tensors, meta = read_checkpoint(run_dir / CKPT)
     cfg = TrainConfig.from_dict(json.loads(meta['config'])).check()
-    net = initial_model(cfg)                                         # 'start': the run's starting point, untrained
+    net = initial_model(cfg, pretrained=weights == 'start')          # 'start': the run's starting point (untrained, or its base)
     if weights != 'start': load_weights(net, _sub(tensors, 'ema.module.' if weights == 'ema' else 'model.'), str(run_dir / CKPT))
     return net.to(pick_device(device) if isinstance(device, str) else device).eval(), cfg
 
@@ -272,10 +307,11 @@ def ablation_of(flags: dict | None) -> str:
     "The ablation letters a run's flags switch on ('' for the full model)."
     return ''.join(k for k, (flag, _) in ABLATIONS.items() if (flags or {}).get(flag))
 
-def method_label(model: str, cond: str = '', flags: dict | None = None, objective: str = 'flow', vgg_weights: str = '') -> str:
-    "The name a reader knows: 'Bicubic', 'SwinIR-light', 'SRGAN +VGG16', 'JiT-SR token', 'JiT-SR stream -A', 'JiT-SR token shortcut'."
+def method_label(model: str, cond: str = '', flags: dict | None = None, objective: str = 'flow', vgg_weights: str = '',
+                 adapted: bool = False) -> str:
+    "The name a reader knows: 'Bicubic', 'SwinIR-light', 'SRGAN +VGG16', 'JiT-SR token', 'JiT-SR stream -A', 'JiT-SR token shortcut +adv LoRA'."
     if model == 'srgan' and vgg_weights: return 'SRGAN +' + ('VGG16' if vgg_weights == 'stlpips-vgg16' else 'VGG19')
     if not is_generative(model): return NAMES.get(model, model)
     a, flags = ablation_of(flags), flags or {}
     kind = ('' if flags.get('lr_add') or cond not in ('token', 'stream') else ' pure') + ('' if flags.get('lr_skip') else ' no-skip')
-    return f"JiT-SR {cond}{kind}" + (f" -{a}" if a else '') + (f" {objective}" if objective != 'flow' else '')
+    return f"JiT-SR {cond}{kind}" + (f" -{a}" if a else '') + (f" {objective}" if objective != 'flow' else '') + (' +adv LoRA' if adapted else '')

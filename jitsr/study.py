@@ -23,8 +23,9 @@ from .run import ABLATIONS, CKPT, checkpoint_digest, code_digest, git_commit, ru
 
 # %% auto #0
 __all__ = ['JIT_CPU', 'JIT_SMOKE', 'FULL_SEEDS', 'FULL_MAIN', 'FULL_ARMS', 'CLAIM_SEEDS', 'SLIDES', 'CLAIM_ARMS', 'CLAIM_RUN',
-           'BENCHMARKS', 'PERCEPTION', 'PROFILES', 'ROOT', 'NBS', 'RECORD_FILES', 'report_dir', 'get_profile',
-           'train_status', 'Job', 'run_jobs', 'copy_records', 'results_current', 'toy_current', 'plan', 'study', 'main']
+           'BENCHMARKS', 'FLOWMAP', 'ADV', 'FLOWMAP_RUNS', 'PERCEPTION', 'PROFILES', 'ROOT', 'NBS', 'RECORD_FILES',
+           'report_dir', 'get_profile', 'train_status', 'Job', 'run_jobs', 'copy_records', 'results_current',
+           'toy_current', 'plan', 'study', 'main']
 
 # %% ../nbs/21_study.ipynb #46ece9d0
 JIT_CPU = {'model': 'JiT-XS/8', 'flags': {'lr_skip': True, 'lr_add': True}}   # the CPU JiT-SR: XS/8, bicubic skip, LR add
@@ -82,12 +83,24 @@ def _seeded(arms: dict, seeds) -> dict:
 BENCHMARKS = {'holdout': 'embedded', 'Set5': '{shared}/Set5', 'Set14': '{shared}/Set14', 'BSD100': '{shared}/BSD100',
               'Urban100': '{shared}/Urban100'}
 
+# FlowMapSR (issue 13): the three flow-map objectives trained alike, then adversarial LoRA fine-tuning of a flow map and
+# of the flow model with 3 seeds each, and the fine-tuning without its adversarial term (the control)
+FLOWMAP = {**JIT_CPU, 'cond': 'token', 'mixed_scale': True, 'steps': 500}
+ADV = {'lora_rank': 8, 'steps': 250, 'lr': 5e-4, 'warmup': 20, 'adv_weight': 1e-2, 'eval_every': 125}
+FLOWMAP_RUNS = {**{f'jit-{o}': {**FLOWMAP, 'objective': o} for o in ('shortcut', 'lsd', 'esd')},
+                **_seeded({'jit-shortcut-adv': {**JIT_CPU, 'cond': 'token', 'objective': 'shortcut', 'base_run': 'jit-shortcut', **ADV},
+                           'jit-stream-adv': {**JIT_CPU, 'cond': 'stream', 'base_run': 'jit-stream', **ADV}}, (0, 1, 2)),
+                'jit-shortcut-l1': {**JIT_CPU, 'cond': 'token', 'objective': 'shortcut', 'base_run': 'jit-shortcut', **ADV, 'adv_weight': 0.0}}
+
 # the perception-distortion plane: every method and JiT-SR read-out scored with the perceptual metrics as well
-PERCEPTION = {'perception': {'datasets': {k: BENCHMARKS[k] for k in ('Set5', 'Set14')}, 'metrics': 'stlpips,niqe,piqe',
-                             'samplers': 'mean,euler:2,euler:4,euler:10,euler:4x4',   # a flow-map run reads euler:N as flowmap:N
+_PLANE = {'datasets': {k: BENCHMARKS[k] for k in ('Set5', 'Set14')}, 'metrics': 'stlpips,niqe,piqe'}
+PERCEPTION = {'perception': {**_PLANE, 'samplers': 'mean,euler:2,euler:4,euler:10,euler:4x4',   # a flow-map run reads euler:N as flowmap:N
                              'arms': r'(edsr-baseline|swinir-light|srgan|srgan-vgg|jit-stream|jit-shortcut)$'},
-              'perception-guided': {'datasets': {k: BENCHMARKS[k] for k in ('Set5', 'Set14')}, 'metrics': 'stlpips,niqe,piqe',
-                                    'samplers': 'flowmap:2+g2,flowmap:4+g2', 'arms': r'jit-shortcut$'}}
+              'perception-flowmaps': {**_PLANE, 'samplers': 'mean,euler:2,euler:4',           # 1, 2 and 4 steps
+                                      'arms': r'(jit-lsd|jit-esd|jit-shortcut-l1|jit-\w+-adv-s\d)$'},
+              # positive-negative guidance: a sweep of the weight, negative = null and negative = a more degraded LR
+              'perception-guided': {**_PLANE, 'arms': r'jit-shortcut(-adv-s0)?$',
+                                    'samplers': ','.join(f'flowmap:{n}+g{w}{neg}' for n in (2, 4) for neg in ('', '/blur') for w in (1.5, 2, 3))}}
 
 PROFILES = {
     'cpu': {
@@ -100,7 +113,7 @@ PROFILES = {
                  'srgan-vgg': {'model': 'srgan', 'steps': 500, 'lr': 2e-4, 'vgg_weights': 'stlpips-vgg16'},   # + VGG16 feature loss
                  'edsr-baseline': {'model': 'edsr-baseline', 'steps': 500, 'lr': 2e-4},
                  **_variants(JIT_CPU, steps=500, ablation_steps=500),
-                 'jit-shortcut': {**JIT_CPU, 'cond': 'token', 'objective': 'shortcut', 'mixed_scale': True, 'steps': 500}},
+                 **FLOWMAP_RUNS},
         'eval': {'mean': {'datasets': BENCHMARKS, 'samplers': 'mean'},
                  'heun10': {'datasets': {'holdout': 'embedded'}, 'samplers': 'heun:10'},
                  **PERCEPTION},
@@ -292,7 +305,9 @@ def plan(profile: str = 'cpu', runs_root='runs', reports='reports') -> tuple[lis
         toy.current = lambda: toy_current(rep / 'toy', toy.params)
         jobs.append(toy)
     for name, run in p['runs'].items():
-        params = {**p['train'], **run}
+        params, after = {**p['train'], **run}, ()
+        if params.get('base_run') in p['runs']:   # fine-tuning of a run of this profile: after it, from its folder
+            after, params['base_run'] = (f"train {params['base_run']}",), str(runs_dir / params['base_run'])
         if params['model'] not in MODELS:
             notes.append(f"run {name}: model {params['model']!r} is not known to jitsr (jitsr.families.MODELS); skipped")
             continue
@@ -300,7 +315,7 @@ def plan(profile: str = 'cpu', runs_root='runs', reports='reports') -> tuple[lis
         status = train_status(out, {**params, 'out_dir': str(out)})
         keep = lambda out=out, name=name: copy_records(out, rep / 'runs' / name)
         job = Job(f'train {name}', NBS / 'train.ipynb', out / 'train.ipynb', {**params, 'out_dir': str(out), 'resume': status != 'new'},
-                  done=keep, record=rep / 'runs' / name / 'train.ipynb')
+                  after=after, done=keep, record=rep / 'runs' / name / 'train.ipynb')
         if status == 'done': job.current = lambda keep=keep: keep() or True
         jobs.append(job); trained[job.name] = (out, is_generative(params['model']))
     def eval_jobs(entries: dict, out: Path, only: str = '', skip: str = '') -> list[Job]:

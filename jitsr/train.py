@@ -17,7 +17,7 @@ from .evaluate import bicubic_upscaler, evaluate
 from .families import Nets
 from .infer import Sampling, make_upscaler, nfe_of
 from .models import count_params
-from .run import CKPT, TrainConfig, git_commit, initial_model, pick_device, restore, save_checkpoint
+from .run import CKPT, TrainConfig, export_adapters, git_commit, initial_model, pick_device, restore, save_checkpoint
 
 # %% auto #0
 __all__ = ['step_generator', 'ema_avg_fn', 'holdout_eval', 'finish', 'NonFiniteLoss', 'train', 'parse_key_values', 'usage',
@@ -138,6 +138,7 @@ def train(cfg: TrainConfig, progress: bool = True) -> dict:
     if log: log.close()
     if world > 1: torch.distributed.barrier()
     if rank: return {}
+    if cfg.base_run: export_adapters(out, out)                             # the adapters apart: what a fine-tuning ships
     return finish(out, cfg, ema.module, device, holdout, train_seconds=time.time() - t0, resumed_from=start)
 
 # %% ../nbs/14_train.ipynb #bfede286
