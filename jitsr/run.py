@@ -265,12 +265,12 @@ def run_config(run_dir) -> tuple[TrainConfig, dict]:
 
 # %% ../nbs/12_run.ipynb #db3a4e72
 def git_commit() -> str:
-    "The commit of the jitsr source tree, '-dirty' if tracked files changed; 'unknown' outside git."
+    "The commit of the jitsr source tree, '-dirty' if its code (jitsr/, nbs/) changed; 'unknown' outside git."
     here = Path(jitsr.__file__).parent
     try:
         r = subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True, cwd=here, timeout=10)
-        dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], capture_output=True, text=True,
-                               cwd=here, timeout=10).stdout.strip()
+        dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no', '--', '.', '../nbs'], capture_output=True,
+                               text=True, cwd=here, timeout=10).stdout.strip()     # the code: jitsr/ and nbs/, not the records
         return r.stdout.strip() + ('-dirty' if dirty else '') if r.returncode == 0 else 'unknown'
     except (OSError, subprocess.SubprocessError): return 'unknown'
 
