@@ -11,7 +11,8 @@ from .records import load_results
 from .tables import Table, fmt_db
 
 # %% auto #0
-__all__ = ['perception_records', 'label', 'pareto_front', 'plane_table', 'plane_text', 'plot_plane']
+__all__ = ['PLANE_KEYS', 'perception_records', 'label', 'pareto_front', 'plane_table', 'plane_text', 'plane_records',
+           'finetune_rows', 'finetune_table', 'finetune_text', 'guidance_table', 'plot_plane']
 
 # %% ../nbs/27_plane.ipynb #f73d4746
 def perception_records(results_dir, metric: str = 'stlpips') -> list[dict]:
@@ -43,7 +44,7 @@ def _points(records, dataset: str) -> list[dict]:
     rs = [r for r in records if r['dataset'] == dataset]
     return sorted(rs, key=lambda r: (r['model'] != 'bicubic', -r['psnr_y']))
 
-def plane_table(records, dataset: str, metric: str = 'stlpips', others=('niqe', 'piqe')) -> Table:
+def plane_table(records, dataset: str, metric: str = 'stlpips', others=('niqe', 'piqe'), title: str = '') -> Table:
     "Every point of `dataset`: PSNR, the perceptual scores, paired gains over bicubic, and whether it is on the (PSNR, `metric`) front."
     pts = _points(records, dataset)
     base = next((r for r in pts if r['model'] == 'bicubic'), None)
@@ -59,7 +60,7 @@ def plane_table(records, dataset: str, metric: str = 'stlpips', others=('niqe', 
                      f"{fmt_db(dp)} ± {sp:.2f}" if gain else '', f"{dm:+.4f} ± {sm:.4f}" if gain else '',
                      f"{wins}/{len(r['per_image'])}" if gain else '', 'yes' if id(r) in front else ''])
     name = METRICS[metric].about.split(',')[0]
-    return Table(f'Perception-distortion plane, {dataset} (x4): PSNR (Y) against {name}',
+    return Table(title or f'Perception-distortion plane, {dataset} (x4): PSNR (Y) against {name}',
                  ['Method / read-out', 'NFE', 'PSNR', metric, *others, 'PSNR - bicubic (dB)', f'{metric} - bicubic',
                   f'images better ({metric})', 'on front'], rows,
                  notes=[f"Paired per image against bicubic, mean ± sd over the {len(base['per_image'])} images; one seed per run. "
@@ -89,6 +90,88 @@ def plane_text(records, dataset: str, metric: str = 'stlpips') -> list[str]:
                        f"{metric} {lo[metric]:.3f}-{max(r[metric] for r in rs):.3f}: going from {hi['setting']} to {lo['setting']} "
                        f"costs {hi['psnr_y'] - lo['psnr_y']:.2f} dB and gains {hi[metric] - lo[metric]:.3f} in {metric}.")
     return out
+
+# %% ../nbs/27_plane.ipynb #6ca444d0
+PLANE_KEYS = ('method', 'setting', 'dataset', 'run', 'seed', 'nfe', 'psnr_y', 'ssim_y', 'stlpips', 'stlpips_vgg', 'niqe', 'piqe')
+
+def plane_records(records) -> list[dict]:
+    "One flat record per point: its method, read-out, test set, run, seed, NFE and scores (the keys of PLANE_KEYS it has)."
+    return [{k: r[k] for k in PLANE_KEYS if k in r} for r in sorted(records, key=lambda r: (r['dataset'], r['method'], r['nfe'], r['setting']))]
+
+# %% ../nbs/27_plane.ipynb #58e588a6
+def _verdict(ds) -> str:
+    "improves / worsens / does not separate for per-seed mean differences `ds` of a lower-is-better score."
+    if len(ds) < 2: return 'one seed: no verdict'
+    m, sd = float(np.mean(ds)), float(np.std(ds, ddof=1))
+    return 'does not separate' if abs(m) <= sd else 'improves' if m < 0 else 'worsens'
+
+def finetune_rows(records, dataset: str, config_of, metric: str = 'stlpips') -> list[dict]:
+    "Per (base run, adversarial or not, read-out): the base's scores, the fine-tuned runs' per-seed paired differences and the verdict."
+    pts = [r for r in records if r['dataset'] == dataset and r['run']]
+    by = {(r['run'], r['setting']): r for r in pts}
+    cfgs = {run: config_of(run) for run in dict.fromkeys(r['run'] for r in pts)}
+    groups = {}
+    for run, c in cfgs.items():
+        if c.base_run: groups.setdefault((c.base_run, c.adv_weight > 0), []).append(run)
+    rows = []
+    for (base, adv), runs in groups.items():
+        base_run = next((r for r in cfgs if r.rstrip('/').split('/')[-1] == base.rstrip('/').split('/')[-1] and not cfgs[r].base_run), None)
+        if base_run is None: continue
+        for setting in sorted({s for (r, s) in by if r in runs}, key=lambda s: by[(runs[0], s)]['nfe'] if (runs[0], s) in by else 0):
+            b, fts = by.get((base_run, setting)), [by[(r, setting)] for r in runs if (r, setting) in by]
+            if b is None or not fts: continue
+            dm = [_paired(f, b, metric)[0] for f in fts]
+            dp = [_paired(f, b, 'psnr_y')[0] for f in fts]
+            rows.append({'base': b['method'], 'method': fts[0]['method'], 'adversarial': adv, 'setting': setting, 'nfe': b['nfe'],
+                         'seeds': len(fts), 'base_psnr': b['psnr_y'], 'base_metric': b[metric],
+                         'psnr': [f['psnr_y'] for f in fts], 'metric': [f[metric] for f in fts], 'd_psnr': dp, 'd_metric': dm,
+                         'better': sum(_paired(f, b, metric)[2] for f in fts), 'images': sum(len(f['per_image']) for f in fts),
+                         'verdict': _verdict(dm)})
+    return rows
+
+def _ms(xs, fmt='{:.2f}') -> str:
+    "mean ± sd over seeds (sd only with two or more)."
+    return fmt.format(np.mean(xs)) + (f" ± {fmt.format(np.std(xs, ddof=1)).lstrip('+')}" if len(xs) > 1 else '')
+
+def finetune_table(rows, dataset: str, metric: str = 'stlpips') -> Table:
+    "The rows of `finetune_rows` as a table."
+    return Table(f'Adversarial LoRA fine-tuning against its base model, {dataset} (x4), same read-out and NFE',
+                 ['Fine-tuned', 'Adversarial', 'Read-out', 'NFE', 'Seeds', 'Base PSNR', f'Base {metric}', 'PSNR', metric,
+                  'PSNR - base (dB)', f'{metric} - base', f'images better ({metric})', 'Verdict'],
+                 [[r['method'], 'yes' if r['adversarial'] else 'no (control)', r['setting'], str(r['nfe']), str(r['seeds']),
+                   f"{r['base_psnr']:.2f}", f"{r['base_metric']:.4f}", _ms(r['psnr']), _ms(r['metric'], '{:.4f}'),
+                   _ms(r['d_psnr'], '{:+.2f}'), _ms(r['d_metric'], '{:+.4f}'), f"{r['better']}/{r['images']}", r['verdict']] for r in rows],
+                 notes=[f"Differences are paired per image (fine-tuned minus base), averaged over the images of each seed; mean ± sd over "
+                        f"seeds. Verdict on {metric} (lower is better): improves / worsens when the mean exceeds its sd over seeds, "
+                        "else does not separate."])
+
+def finetune_text(rows, dataset: str, metric: str = 'stlpips') -> list[str]:
+    "One sentence per fine-tuned group: its verdicts at each read-out and what it cost in PSNR."
+    out = []
+    for key in dict.fromkeys((r['method'], r['adversarial']) for r in rows):
+        rs = [r for r in rows if (r['method'], r['adversarial']) == key]
+        what = 'Adversarial LoRA fine-tuning' if key[1] else 'The control (LoRA fine-tuning with L1 only)'
+        out.append(f"On {dataset}, {what} of {rs[0]['base']} ({rs[0]['seeds']} seed{'s' if rs[0]['seeds'] > 1 else ''}): "
+                   + '; '.join(f"{r['setting']} (NFE {r['nfe']}) {r['verdict']}, {metric} {np.mean(r['d_metric']):+.4f}, "
+                               f"PSNR {np.mean(r['d_psnr']):+.2f} dB" for r in rs) + '.')
+    return out
+
+# %% ../nbs/27_plane.ipynb #b087d8bc
+def guidance_table(records, dataset: str, metric: str = 'stlpips') -> Table:
+    "Every guided read-out (`+g`) against its run's unguided one with the same steps: scores and paired differences."
+    pts = [r for r in records if r['dataset'] == dataset and r['run']]
+    by = {(r['run'], r['setting']): r for r in pts}
+    rows = []
+    for r in sorted(pts, key=lambda r: (r['run'], r['setting'])):
+        if '+g' not in r['setting'] or (r['run'], r['setting'].split('+g')[0]) not in by: continue
+        b = by[(r['run'], r['setting'].split('+g')[0])]
+        dp, sp, _ = _paired(r, b, 'psnr_y'); dm, sm, wins = _paired(r, b, metric)
+        rows.append([r['method'], r['setting'], str(r['nfe']), f"{r['psnr_y']:.2f}", f"{r[metric]:.4f}", f"{fmt_db(dp)} ± {sp:.2f}",
+                     f"{dm:+.4f} ± {sm:.4f}", f"{wins}/{len(r['per_image'])}"])
+    return Table(f'Guidance against the unguided read-out with the same steps, {dataset} (x4)',
+                 ['Method', 'Read-out', 'NFE', 'PSNR', metric, 'PSNR - unguided (dB)', f'{metric} - unguided', f'images better ({metric})'],
+                 rows, notes=['Paired per image, mean ± sd over the images; one seed per run. /blur: the negative is the LR image '
+                              'degraded further (x2 down and up); otherwise the learned null condition.'])
 
 # %% ../nbs/27_plane.ipynb #5759404a
 def plot_plane(records, datasets, metrics=('stlpips', 'niqe')):

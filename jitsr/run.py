@@ -249,10 +249,22 @@ def load_run(run_dir, device='cpu', weights: str = 'ema') -> tuple[nn.Module, Tr
     run_dir = Path(run_dir)
     if not run_dir.is_dir(): raise ValueError(f"run directory {run_dir} does not exist" + (" (it is a file)" if run_dir.is_file() else ''))
     if weights not in ('ema', 'model', 'start'): raise ValueError(f"weights={weights!r}; allowed: ema, model, start (untrained)")
+    if not (run_dir / CKPT).is_file() and (run_dir / ADAPTERS).is_file(): return _load_adapted(run_dir, device, weights)
     tensors, meta = read_checkpoint(run_dir / CKPT)
     cfg = TrainConfig.from_dict(json.loads(meta['config'])).check()
     net = initial_model(cfg, pretrained=weights == 'start')          # 'start': the run's starting point (untrained, or its base)
     if weights != 'start': load_weights(net, _sub(tensors, 'ema.module.' if weights == 'ema' else 'model.'), str(run_dir / CKPT))
+    return net.to(pick_device(device) if isinstance(device, str) else device).eval(), cfg
+
+def _load_adapted(run_dir: Path, device, weights: str) -> tuple[nn.Module, TrainConfig]:
+    "A fine-tuning shipped as its EMA adapters: its base run's EMA weights (at `base_run`, or a sibling folder of that name) plus them."
+    if weights == 'model': raise ValueError(f"{run_dir} holds EMA adapters only ({ADAPTERS}); use weights='ema' or 'start'")
+    tensors, meta = read_checkpoint(run_dir / ADAPTERS)
+    cfg = TrainConfig.from_dict(json.loads(meta['config']))
+    sibling = run_dir.parent / Path(cfg.base_run).name
+    if not (Path(cfg.base_run) / CKPT).is_file() and (sibling / CKPT).is_file(): cfg = dataclasses.replace(cfg, base_run=str(sibling))
+    net = initial_model(cfg.check())
+    if weights == 'ema': load_weights(net, {**net.state_dict(), **tensors}, str(run_dir / ADAPTERS))
     return net.to(pick_device(device) if isinstance(device, str) else device).eval(), cfg
 
 def run_config(run_dir) -> tuple[TrainConfig, dict]:
