@@ -83,7 +83,7 @@ class GAN(Family):
         if nets.disc is None: return super().loss(nets, hr, lr, cfg, g, share)
         sr, x = nets.fwd(lr * 2 - 1), hr * 2 - 1
         return generator_loss(sr, x, nets.disc(sr), nets.disc(x).detach(), pixel='l1', adv_weight=cfg.adv_weight,
-                              perceptual=nets.perceptual)[0]
+                              perceptual=nets.perceptual, perceptual_weight=cfg.vgg_weight)[0]
 
     def disc_step(self, nets: Nets, opt, hr, lr, amp):
         "One discriminator update on real HR against the generator's output."

@@ -64,6 +64,7 @@ class TrainConfig:
     gan_start: float = 0.5          # srgan: fraction of steps pre-trained with L1 before the adversarial phase
     adv_weight: float = 1e-3        # srgan and adversarial LoRA fine-tuning: weight of the adversarial term
     vgg_weights: str = ''           # srgan: perceptual loss on stlpips-vgg16 (offline VGG16) or a local VGG19 file; none: L1 + adversarial
+    vgg_weight: float = 1.0         # srgan: weight of that perceptual loss against L1 (weight 1)
     base_run: str = ''              # adversarial LoRA fine-tuning of this trained JiT run (its EMA weights stay frozen); '' : none
     lora_rank: int = 8              # adversarial LoRA fine-tuning: rank of the adapters on the attention and MLP projections
     eval_every: int = 500           # holdout PSNR/SSIM every this many steps
