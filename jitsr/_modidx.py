@@ -209,6 +209,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                'jitsr.flowmap.shortcut_loss': ('flowmap.html#shortcut_loss', 'jitsr/flowmap.py'),
                                'jitsr.flowmap.shortcut_target': ('flowmap.html#shortcut_target', 'jitsr/flowmap.py'),
                                'jitsr.flowmap.shortcut_times': ('flowmap.html#shortcut_times', 'jitsr/flowmap.py'),
+                               'jitsr.flowmap.space_weight': ('flowmap.html#space_weight', 'jitsr/flowmap.py'),
                                'jitsr.flowmap.to_base_scale': ('flowmap.html#to_base_scale', 'jitsr/flowmap.py')},
             'jitsr.infer': { 'jitsr.infer.Sampling': ('infer.html#sampling', 'jitsr/infer.py'),
                              'jitsr.infer.Sampling.__post_init__': ('infer.html#sampling.__post_init__', 'jitsr/infer.py'),

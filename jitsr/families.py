@@ -157,7 +157,7 @@ class FlowMap(Flow):
     def loss(self, nets: Nets, hr, lr, cfg, g, share=(0, 1)) -> torch.Tensor:
         if cfg.mixed_scale: lr = mixed_scale_lr(hr, (4, 8), g)[0]
         x, lr = hr * 2 - 1, drop_condition(lr * 2 - 1, nets.model.null_cond, cfg.p_drop, g)
-        kw = dict(pred=cfg.pred, t_eps=cfg.t_eps, noise_scale=cfg.noise_scale)
+        kw = dict(pred=cfg.pred, t_eps=cfg.t_eps, noise_scale=cfg.noise_scale, loss=cfg.loss)   # the flow model's loss space
         if cfg.objective == 'shortcut': return shortcut_loss(nets.fwd, nets.ema, x, lr, g, **kw)   # t on its grid
         self_distil = lsd_loss if cfg.objective == 'lsd' else esd_loss
         return self_distil(nets.model, nets.ema, x, lr, g, P_mean=cfg.P_mean, P_std=cfg.P_std, **kw)  # forward-mode AD: the plain module

@@ -17,9 +17,9 @@ from .flow import bcast, add_noise, euler, flow_loss, guided_velocity, initial_n
 from .metrics import quantize
 
 # %% auto #0
-__all__ = ['NEGATIVES', 'map_velocity', 'flow_map', 'shortcut_times', 'shortcut_target', 'grid_times', 'shortcut_loss',
-           'lagrangian_derivative', 'lsd_loss', 'eulerian_residual', 'esd_loss', 'NullCondition', 'null_image',
-           'drop_condition', 'degrade_more', 'negative_condition', 'flowmap_velocity', 'flowmap_sample',
+__all__ = ['NEGATIVES', 'map_velocity', 'flow_map', 'shortcut_times', 'shortcut_target', 'space_weight', 'grid_times',
+           'shortcut_loss', 'lagrangian_derivative', 'lsd_loss', 'eulerian_residual', 'esd_loss', 'NullCondition',
+           'null_image', 'drop_condition', 'degrade_more', 'negative_condition', 'flowmap_velocity', 'flowmap_sample',
            'to_base_scale', 'lr_for_scale', 'mixed_scale_lr']
 
 # %% ../nbs/09_flowmap.ipynb #2f36e7a9
@@ -72,6 +72,14 @@ def shortcut_target(teacher: Callable, z: torch.Tensor, t: torch.Tensor, d: torc
     return ((v1 + v2) / 2).clamp(-clip, clip)
 
 
+def space_weight(loss: str, t: torch.Tensor, t_eps: float = 0.05) -> torch.Tensor:
+    "Per-sample factor (B,) that turns a squared velocity error at time `t` into the squared error in `loss` space (x, eps or v)."
+    if loss == 'x': return (1 - t).clamp(min=t_eps) ** 2               # x = z + (1 - t) v, as in `to_v`
+    if loss == 'eps': return t ** 2                                     # e = z - t v
+    if loss == 'v': return torch.ones_like(t)
+    raise ValueError(f"loss space {loss!r} is not allowed; choose one of: x, eps, v")
+
+
 def _split(n: int, sc_frac: float) -> tuple[int, int]:
     "Batch split (flow-matching rows, self-distillation rows) for a self-distillation fraction `sc_frac`."
     if not 0 <= sc_frac <= 1: raise ValueError(f"sc_frac must be in [0, 1] (share of the batch for self-distillation), got {sc_frac}")
@@ -86,7 +94,7 @@ def grid_times(n: int, k_max: int = 7, generator=None, device=None) -> torch.Ten
 
 def shortcut_loss(net: Callable, ema_net: Callable, x: torch.Tensor, lr_img: torch.Tensor, g: torch.Generator | None = None,
                   pred: str = 'x', t_eps: float = 0.05, noise_scale: float = 1.0, k_max: int = 7, sc_frac: float = 1 / 8,
-                  clip: float = 4.0) -> torch.Tensor:
+                  clip: float = 4.0, loss: str = 'v') -> torch.Tensor:
     "Shortcut-model loss (scalar) of `x` (B,3,H,W) in [-1,1]: flow matching at d = 2^-k_max, then self-consistency against `ema_net`."
     n_fm, n_sc = _split(len(x), sc_frac)
     t_fm = grid_times(n_fm, k_max, g, x.device)
@@ -95,10 +103,10 @@ def shortcut_loss(net: Callable, ema_net: Callable, x: torch.Tensor, lr_img: tor
     d = torch.cat([torch.full((n_fm,), 2.0 ** -k_max, device=x.device), d_sc]).to(x.dtype)
     z, e = add_noise(x, t, noise_scale, generator=g)                    # (B, 3, H, W)
     out = net(z, t, lr_img, d=d)                                        # (B, 3, H, W), space `pred`
-    loss_fm = flow_loss(out[:n_fm], pred, 'v', x[:n_fm], e[:n_fm], z[:n_fm], t[:n_fm], t_eps)  # (n_fm,)
+    loss_fm = flow_loss(out[:n_fm], pred, loss, x[:n_fm], e[:n_fm], z[:n_fm], t[:n_fm], t_eps)  # (n_fm,)
     z_sc, t_sc, d_sc = z[n_fm:], t[n_fm:], d[n_fm:]
     target = shortcut_target(ema_net, z_sc, t_sc, d_sc, lr_img[n_fm:], pred, t_eps, clip)
-    loss_sc = (to_v(out[n_fm:], pred, z_sc, t_sc, t_eps) - target).pow(2).flatten(1).mean(1)  # (n_sc,)
+    loss_sc = (to_v(out[n_fm:], pred, z_sc, t_sc, t_eps) - target).pow(2).flatten(1).mean(1) * space_weight(loss, t_sc, t_eps)  # (n_sc,)
     return torch.cat([loss_fm, loss_sc]).mean()
 
 # %% ../nbs/09_flowmap.ipynb #f61b79f5
@@ -112,7 +120,7 @@ def lagrangian_derivative(net: Callable, z: torch.Tensor, s: torch.Tensor, d: to
 
 def lsd_loss(net: Callable, ema_net: Callable, x: torch.Tensor, lr_img: torch.Tensor, g: torch.Generator | None = None,
              pred: str = 'x', t_eps: float = 0.05, noise_scale: float = 1.0, P_mean: float = -0.8, P_std: float = 0.8,
-             sc_frac: float = 0.25) -> torch.Tensor:
+             sc_frac: float = 0.25, loss: str = 'v') -> torch.Tensor:
     "Lagrangian self-distillation loss (scalar): flow matching at d = 0, then `|d/dt X_{s,t}(I_s) - sg[v_{t,t}(X_{s,t}(I_s))]|^2`."
     n_fm, n_sd = _split(len(x), sc_frac)
     t_fm = sample_t(n_fm, P_mean, P_std, generator=g, device=x.device)
@@ -122,12 +130,12 @@ def lsd_loss(net: Callable, ema_net: Callable, x: torch.Tensor, lr_img: torch.Te
     if n_fm:
         zeros = torch.zeros(n_fm, device=x.device, dtype=x.dtype)
         out = net(z[:n_fm], t_fm, lr_img[:n_fm], d=zeros)
-        losses.append(flow_loss(out, pred, 'v', x[:n_fm], e[:n_fm], z[:n_fm], t_fm, t_eps))  # (n_fm,)
+        losses.append(flow_loss(out, pred, loss, x[:n_fm], e[:n_fm], z[:n_fm], t_fm, t_eps))  # (n_fm,)
     if n_sd:
         X, dX_dt = lagrangian_derivative(net, z[n_fm:], s, t - s, lr_img[n_fm:], pred, t_eps)
         with torch.no_grad(), _eval_mode(ema_net):
             target = map_velocity(ema_net, X.detach(), t, torch.zeros_like(t), lr_img[n_fm:], pred, t_eps)
-        losses.append((dX_dt - target).pow(2).flatten(1).mean(1))      # (n_sd,)
+        losses.append((dX_dt - target).pow(2).flatten(1).mean(1) * space_weight(loss, t, t_eps))  # (n_sd,), a velocity at t
     return torch.cat(losses).mean()
 
 # %% ../nbs/09_flowmap.ipynb #47c0c8fb
@@ -141,7 +149,7 @@ def eulerian_residual(net: Callable, z: torch.Tensor, s: torch.Tensor, t: torch.
 
 def esd_loss(net: Callable, ema_net: Callable, x: torch.Tensor, lr_img: torch.Tensor, g: torch.Generator | None = None,
              pred: str = 'x', t_eps: float = 0.05, noise_scale: float = 1.0, P_mean: float = -0.8, P_std: float = 0.8,
-             sc_frac: float = 0.25) -> torch.Tensor:
+             sc_frac: float = 0.25, loss: str = 'v') -> torch.Tensor:
     "Eulerian self-distillation loss (scalar): flow matching at d = 0, then `|d/ds X_{s,t}(I_s) + grad X_{s,t}(I_s) sg[v_{s,s}(I_s)]|^2`."
     n_fm, n_sd = _split(len(x), sc_frac)
     t_fm = sample_t(n_fm, P_mean, P_std, generator=g, device=x.device)
@@ -151,13 +159,13 @@ def esd_loss(net: Callable, ema_net: Callable, x: torch.Tensor, lr_img: torch.Te
     if n_fm:
         zeros = torch.zeros(n_fm, device=x.device, dtype=x.dtype)
         out = net(z[:n_fm], t_fm, lr_img[:n_fm], d=zeros)
-        losses.append(flow_loss(out, pred, 'v', x[:n_fm], e[:n_fm], z[:n_fm], t_fm, t_eps))  # (n_fm,)
+        losses.append(flow_loss(out, pred, loss, x[:n_fm], e[:n_fm], z[:n_fm], t_fm, t_eps))  # (n_fm,)
     if n_sd:
         z_sd, lr_sd = z[n_fm:], lr_img[n_fm:]
         with torch.no_grad(), _eval_mode(ema_net):
             b = map_velocity(ema_net, z_sd, s, torch.zeros_like(s), lr_sd, pred, t_eps)
         _, residual = eulerian_residual(net, z_sd, s, t, b, lr_sd, pred, t_eps)
-        losses.append(residual.pow(2).flatten(1).mean(1))              # (n_sd,)
+        losses.append(residual.pow(2).flatten(1).mean(1) * space_weight(loss, s, t_eps))  # (n_sd,), x-prediction's 1/(1-s) scale
     return torch.cat(losses).mean()
 
 # %% ../nbs/09_flowmap.ipynb #c227cf3c
