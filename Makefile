@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PROFILE ?= cpu
 
-.PHONY: setup test sync nbtest pytest study export clean
+.PHONY: setup test sync nbtest pytest study docs export clean
 
 setup: $(STAMP)
 
@@ -33,6 +33,10 @@ test: sync nbtest pytest
 
 study: setup
 	$(BIN)/python -m jitsr.study --profile $(PROFILE)
+
+# The documentation site, offline: every notebook as a page, the home page nbs/index.ipynb with the study's results.
+docs: setup
+	$(BIN)/python docs/build.py _docs
 
 export: setup
 	$(BIN)/nbdev-export && $(BIN)/nbdev-clean

@@ -14,7 +14,7 @@ from .evaluate import bicubic_upscaler, evaluate, folder_upscaler
 from .perceptual import PIXEL_METRICS, metric_fns, parse_metrics
 
 # %% auto #0
-__all__ = ['cmd_eval', 'cmd_upscale', 'parser', 'main']
+__all__ = ['USER_ERRORS', 'cmd_eval', 'cmd_upscale', 'parser', 'main']
 
 # %% ../nbs/16_cli.ipynb #ee44a012
 def _positive_int(s):
@@ -119,10 +119,12 @@ def parser():
     u.set_defaults(func=cmd_upscale)
     return p
 
+USER_ERRORS = (ValueError, FileNotFoundError, NotADirectoryError, PermissionError)   # what a user can cause: one line, exit 2
+
 def main(argv=None):
     args = parser().parse_args(argv)
     try: args.func(args)
-    except (ValueError, FileNotFoundError, NotADirectoryError, PermissionError) as e:
+    except USER_ERRORS as e:
         print(f"jitsr {args.command}: error: {e}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:

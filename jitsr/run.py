@@ -248,7 +248,8 @@ def export_adapters(run_dir, dest) -> Path:
 def load_run(run_dir, device='cpu', weights: str = 'ema') -> tuple[nn.Module, TrainConfig]:
     "(network in eval mode, configuration) of a run folder; `weights`: ema, model (raw) or start (untrained)."
     run_dir = Path(run_dir)
-    if not run_dir.is_dir(): raise ValueError(f"run directory {run_dir} does not exist" + (" (it is a file)" if run_dir.is_file() else ''))
+    if run_dir.is_file(): raise ValueError(f"{run_dir} is a file, not a run directory (give the folder train wrote: config.json, {CKPT})")
+    if not run_dir.is_dir(): raise ValueError(f"run directory {run_dir} does not exist")
     if weights not in ('ema', 'model', 'start'): raise ValueError(f"weights={weights!r}; allowed: ema, model, start (untrained)")
     if not (run_dir / CKPT).is_file() and (run_dir / ADAPTERS).is_file(): return _load_adapted(run_dir, device, weights)
     tensors, meta = read_checkpoint(run_dir / CKPT)

@@ -20,3 +20,20 @@ def jitsr(*args, check=True, timeout=600):
 
 def last_json(r):
     return json.loads(r.stdout.strip().splitlines()[-1])
+
+def dead_links(pages, root) -> list[str]:
+    "'page -> target' for every relative href/src of the HTML `pages` whose file does not exist (tags only, not text)."
+    import re
+    from html.parser import HTMLParser
+    from urllib.parse import unquote
+    class Refs(HTMLParser):
+        def __init__(self): super().__init__(); self.refs = []
+        def handle_starttag(self, tag, attrs): self.refs += [v for k, v in attrs if k in ('href', 'src') and v]
+    dead = []
+    for page in pages:
+        p = Refs(); p.feed(Path(page).read_text(errors='replace'))
+        for ref in p.refs:
+            if re.match(r'^(?:[a-z]+:|#|//)', ref): continue                     # absolute URLs, anchors, inline images
+            if not (Path(page).parent / unquote(ref.split('#')[0].split('?')[0])).exists():
+                dead.append(f"{Path(page).relative_to(root)} -> {ref}")
+    return dead

@@ -1,7 +1,7 @@
 "The evaluation protocol against the published bicubic numbers, and the CLI's behaviour on bad input."
 import pytest
 from PIL import Image
-from conftest import shared_set, jitsr, last_json
+from conftest import ROOT, shared_set, jitsr, last_json
 
 # ../shared/data/README.md: RGB resize, Y metrics (bridge.png scored as gray)
 @pytest.mark.parametrize('name, psnr_y, ssim_y', [('Set5', 28.429, 0.8111), ('Set14', 25.994, 0.7029)])
@@ -29,6 +29,9 @@ def test_pred_dir_scores_other_methods(tmp_path):
     (['--scale', '0'], 'positive integer'),
     (['--scale', 'four'], 'positive integer'),
     (['--method', 'nearest'], '--ckpt RUN_DIR'),
+    (['--method', 'edsr'], 'score a trained run with --ckpt RUN_DIR'),
+    (['--pred', '/no/such/dir'], '--pred /no/such/dir: no such folder'),
+    (['--ckpt', ROOT / 'README.md'], 'README.md is a file, not a run directory'),
 ])
 def test_bad_arguments_give_clear_errors(args, message):
     r = jitsr('eval', *args, check=False)

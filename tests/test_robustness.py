@@ -1,6 +1,6 @@
 """Images the study has never seen: a corpus of bad and unusual files, each driven through data loading,
-`jitsr eval` and `jitsr upscale` with its documented behaviour; a training run killed and resumed; a bad
-papermill parameter."""
+`jitsr eval` and `jitsr upscale` with its documented behaviour; and a training run killed and resumed
+(a bad papermill parameter: tests/test_train_e2e.py)."""
 import json, struct, subprocess, sys, time, zlib
 from pathlib import Path
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
-from conftest import ROOT, jitsr, last_json
+from conftest import jitsr, last_json
 from test_upscale_cli import TINY, refused, tiny_data, tiny_run, upscale
 
 def png_header(w: int, h: int) -> bytes:
@@ -150,12 +150,3 @@ def test_killed_training_resumes_to_the_same_weights(tmp_path):
     a, b = load_file(ckpt), load_file(tmp_path / 'whole' / 'checkpoint.safetensors')
     assert a.keys() == b.keys() and any(k.startswith('opt.') for k in a)
     assert [k for k in a if not torch.equal(a[k], b[k])] == []
-
-def test_papermill_rejects_an_unknown_parameter_value(tmp_path):
-    "A typo in a papermill parameter stops the run at its configuration cell, naming the allowed values."
-    papermill = Path(sys.executable).parent / 'papermill'
-    r = subprocess.run([str(papermill), str(ROOT / 'nbs' / 'train.ipynb'), str(tmp_path / 'out.ipynb'), '-p', 'cond', 'tokn',
-                        '--cwd', str(tmp_path)], capture_output=True, text=True, timeout=300)
-    assert r.returncode != 0
-    assert "cond='tokn' is not allowed; choose one of: none, concat, token, stream" in r.stdout + r.stderr
-    assert not (tmp_path / 'runs').exists()                                            # nothing was trained

@@ -39,10 +39,19 @@ def test_train_module_reports_bad_settings():
     r = run([sys.executable, '-m', 'jitsr.train', 'cond=tokn'], check=False)
     assert r.returncode == 2 and 'none, concat, token, stream' in r.stderr and 'Traceback' not in r.stderr
 
+def papermill_error(r):
+    "papermill's report of a user mistake: exit 2, one line saying what was wrong, no traceback."
+    assert r.returncode == 2 and 'Traceback' not in r.stderr, r.stderr[-3000:]
+    lines = [l for l in r.stderr.splitlines() if 'error' in l.lower()]
+    assert len(lines) == 1 and r.stderr.rstrip().endswith(lines[0]), r.stderr[-3000:]
+    return lines[0]
+
 def test_papermill_rejects_unknown_cond(tmp_path):
+    "A typo in a parameter's value stops the run at its configuration cell in one line naming the allowed values; nothing is trained."
     r = run([BIN / 'papermill', ROOT / 'nbs' / 'train.ipynb', tmp_path / 'out.ipynb', '-p', 'cond', 'tokn', '--cwd', tmp_path],
             check=False)
-    assert r.returncode != 0 and "cond='tokn' is not allowed; choose one of: none, concat, token, stream" in r.stderr
+    assert papermill_error(r).startswith("papermill: error: cond='tokn' is not allowed; choose one of: none, concat, token, stream")
+    assert not (tmp_path / 'runs').exists() and 'Traceback' in (tmp_path / 'out.ipynb').read_text()   # the traceback is kept there
 
 def test_papermill_train_runs(tmp_path, val_dir):
     "The run notebook with tiny settings: a run directory with a summary."
@@ -55,7 +64,7 @@ def test_papermill_train_runs(tmp_path, val_dir):
 def test_papermill_rejects_a_misspelt_parameter(tmp_path):
     "`-p step 30` (for steps) is an error that lists the settings, not a warning followed by a default run."
     r = run([BIN / 'papermill', ROOT / 'nbs' / 'train.ipynb', tmp_path / 'out.ipynb', '-p', 'step', '30', '--cwd', tmp_path], check=False)
-    assert r.returncode != 0 and "unknown parameters ['step']; allowed: model, cond" in r.stderr
+    assert papermill_error(r).startswith("papermill: error: unknown parameters ['step']; allowed: model, cond")
     assert not (tmp_path / 'runs').exists()
 
 def test_train_notebook_parameters_are_the_config():
