@@ -100,7 +100,7 @@ PERCEPTION = {'perception': {**_PLANE, 'samplers': 'mean,euler:2,euler:4,euler:1
                                       'arms': r'(jit-lsd|jit-esd|jit-shortcut-l1|jit-\w+-adv-s\d)$'},
               # positive-negative guidance: a sweep of the weight, negative = null and negative = a more degraded LR
               'perception-guided': {**_PLANE, 'arms': r'jit-shortcut(-adv-s0)?$',
-                                    'samplers': ','.join(f'flowmap:{n}+g{w}{neg}' for n in (2, 4) for neg in ('', '/blur') for w in (1.5, 2, 3))}}
+                                    'samplers': ','.join(f'flowmap:2+g{w}{neg}' for neg in ('', '/blur') for w in (1.5, 2, 3)) + ',flowmap:4+g2'}}
 
 PROFILES = {
     'cpu': {
