@@ -68,10 +68,12 @@ def cmd_eval(args):
 
 def cmd_upscale(args):
     from jitsr.upscale import upscale_file
-    rec = upscale_file(args.input, args.output, args.ckpt, _sampling(args), force=args.force, device=args.device, tile=args.tile)
+    rec = upscale_file(args.input, args.output, args.ckpt, _sampling(args), force=args.force, device=args.device, tile=args.tile,
+                       uncertainty=args.uncertainty)
     print(json.dumps(rec) if args.json else
           f"wrote {rec['output']}: {rec['width']}x{rec['height']} {rec['mode']}, x{rec['scale']} by {rec['model']} "
-          f"{rec['cond']}, read-out {rec['setting']} (NFE {rec['nfe_per_tile']} per tile), {rec['seconds']:.1f} s")
+          f"{rec['cond']}, read-out {rec['setting']} (NFE {rec['nfe_per_tile']} per tile), {rec['seconds']:.1f} s"
+          + (f"; the mean of its samples, with the uncertainty map {u['output']} ({u['scale']})" if (u := rec.get('uncertainty')) else ''))
 
 def _sampling(args):
     "The sampler setting (`jitsr.infer.Sampling`) of the command-line options."
@@ -114,7 +116,9 @@ def parser():
     u.add_argument('output', metavar='OUT', help='PNG file to write, or an existing folder (gets IN\'s name with .png)')
     u.add_argument('--ckpt', required=True, help='a run directory of `train` (its EMA weights)')
     _sampling_args(u, '', device='auto')
-    u.add_argument('--force', action='store_true', help='overwrite OUT if it exists, even when it is IN')
+    u.add_argument('--uncertainty', metavar='MAP', help='also write the per-pixel std of Y over the --samples K >= 2 samples (euler or heun) '
+                   'as a 16-bit gray PNG, value / 256 = std in 8-bit grey levels; OUT is then the mean of the K samples')
+    u.add_argument('--force', action='store_true', help='overwrite OUT (and MAP) if it exists, even when it is IN')
     u.add_argument('--json', action='store_true', help='print one JSON object as the last line')
     u.set_defaults(func=cmd_upscale)
     return p

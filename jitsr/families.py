@@ -131,14 +131,19 @@ class Flow(Family):
     def nfe(self, s) -> int: return s.samples * (1 if s.sampler == 'mean' else nfe(s.sampler, s.steps))
 
     def sr(self, net, cfg, s) -> Callable:
+        "As `Family.sr`; the function also takes `noise`, the initial noise of one sample (cropped from a per-image field by `tiled`)."
         g, flow_net = make_generator(s.seed), residual_net(net, cfg)
-        def one(lr):
+        def one(lr, z=None):
             shape = (len(lr), 3, lr.shape[-2] * cfg.scale, lr.shape[-1] * cfg.scale)
             kw = dict(pred=cfg.pred, noise_scale=cfg.noise_scale, t_eps=cfg.t_eps, generator=g, device=lr.device, dtype=lr.dtype)
             base = bicubic_up(lr, shape[-2:]) if cfg.diffuse == 'residual' else 0
             if s.sampler == 'mean': return base + cond_mean(flow_net, shape, lr, **kw)
-            return base + sample(flow_net, shape, lr, sampler=s.sampler, steps=s.steps, **kw)
-        return lambda lr: sum(one(lr) for _ in range(s.samples)) / s.samples
+            return base + sample(flow_net, shape, lr, sampler=s.sampler, steps=s.steps, z=z, **kw)
+        def sr(lr, noise=None):
+            if noise is None: return sum(one(lr) for _ in range(s.samples)) / s.samples
+            if s.sampler == 'mean' or s.samples != 1: raise ValueError(f"{s.name}: a given noise field makes one sample (euler or heun, samples 1)")
+            return one(lr, noise.to(lr.device, lr.dtype) * cfg.noise_scale)
+        return sr
 
 # %% ../nbs/11_families.ipynb #474b2edb
 class FlowMap(Flow):

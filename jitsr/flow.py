@@ -150,10 +150,10 @@ def initial_noise(shape, noise_scale: float = 1.0, generator=None, device=None, 
 @torch.no_grad()
 def sample(net: Callable, shape, *cond, pred: str = 'x', sampler: str = 'heun', steps: int = 50,
            noise_scale: float = 1.0, t_eps: float = 0.05, generator=None, device=None, dtype=None,
-           velocity: Callable | None = None, **kw) -> torch.Tensor:
-    "Samples of shape `shape` at t=1 from `net(z, t, *cond, **kw)`; `velocity` overrides the network's (e.g. guidance)."
+           velocity: Callable | None = None, z: torch.Tensor | None = None, **kw) -> torch.Tensor:
+    "Samples of shape `shape` at t=1 from `net(z, t, *cond, **kw)`; `velocity` overrides the network's (e.g. guidance); `z`: the noise at t=0 (else drawn)."
     velocity = velocity or velocity_fn(net, *cond, pred=pred, t_eps=t_eps, **kw)
-    z = initial_noise(shape, noise_scale, generator, device, dtype)
+    z = initial_noise(shape, noise_scale, generator, device, dtype) if z is None else z
     return SAMPLERS[_check('sampler', sampler, SAMPLERS)](velocity, z, steps)
 
 # %% ../nbs/06_flow.ipynb #3a11397a
@@ -209,18 +209,27 @@ def _pad_to(x: torch.Tensor, size: int, dim: int) -> torch.Tensor:
     return x.narrow(dim, 0, size)
 
 
-def tiled(fn: Callable, lr: torch.Tensor, scale: int, tile: int, overlap: int, batch: int = 32) -> torch.Tensor:
-    "Apply `fn` (LR tile -> HR tile, `scale`x) to `lr` (B, C, H, W) in overlapping `tile`-pixel tiles, `batch` tiles per call; (B, C', H*s, W*s)."
+def tiled(fn: Callable, lr: torch.Tensor, scale: int, tile: int, overlap: int, batch: int = 32,
+          noise: torch.Tensor | None = None) -> torch.Tensor:
+    """Apply `fn` (LR tile -> HR tile, `scale`x) to `lr` (B, C, H, W) in overlapping `tile`-pixel tiles, `batch` tiles per call; (B, C', H*s, W*s).
+    `noise` (B, C', H*s, W*s): one noise field for the whole image, cropped like the tiles and passed as `fn(lr_tiles, noise_tiles)`."""
     if not 0 <= 2 * overlap <= tile:
         raise ValueError(f"tiled: need 0 <= overlap <= tile / 2, got tile={tile}, overlap={overlap}")
     H, W = lr.shape[-2:]
     lr = _pad_to(_pad_to(lr, tile, -2), tile, -1)                       # (B, C, >=tile, >=tile)
+    if noise is not None:
+        if noise.shape[-2:] != (H * scale, W * scale) or len(noise) != len(lr):
+            raise ValueError(f"tiled: noise {tuple(noise.shape)} must be (B, C, {H * scale}, {W * scale}) for lr {tuple(lr.shape)}")
+        noise = _pad_to(_pad_to(noise, tile * scale, -2), tile * scale, -1)  # mirrored like the LR
     rows, cols = _tile_starts(lr.shape[-2], tile, overlap), _tile_starts(lr.shape[-1], tile, overlap)
     T, m = tile * scale, (overlap // 4) * scale
     out = wsum = None
     spots = [(i, j, r, c) for i, r in enumerate(rows) for j, c in enumerate(cols)]
-    hrs = (h for k in range(0, len(spots), batch)                       # fn sees up to `batch` tiles at once
-           for h in fn(torch.cat([lr[..., r:r + tile, c:c + tile] for _, _, r, c in spots[k:k + batch]])).split(len(lr)))
+    def call(part):                                                     # fn sees up to `batch` tiles at once
+        x = torch.cat([lr[..., r:r + tile, c:c + tile] for _, _, r, c in part])
+        if noise is None: return fn(x)
+        return fn(x, torch.cat([noise[..., r * scale:r * scale + T, c * scale:c * scale + T] for _, _, r, c in part]))
+    hrs = (h for k in range(0, len(spots), batch) for h in call(spots[k:k + batch]).split(len(lr)))
     for (i, j, r, c), hr in zip(spots, hrs):                            # hr: (B, C', T, T)
         if out is None:
             out = hr.new_zeros(*hr.shape[:2], lr.shape[-2] * scale, lr.shape[-1] * scale)

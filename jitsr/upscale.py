@@ -15,6 +15,7 @@ from .data import BadImage, eval_pairs, imresize, load_image, to_rgb
 from .metrics import match_channels, score
 from .infer import Sampling, describe, make_upscaler
 from .run import load_run
+from .uncertainty import MAP_SCALE, encode_map, mean_and_std, posterior_samples
 
 # %% auto #0
 __all__ = ['PNG_MODES', 'read_input', 'to_gray', 'upscale_array', 'output_path', 'write_png', 'upscale_file', 'compare']
@@ -74,30 +75,51 @@ def output_path(inp, out, force: bool = False) -> Path:
     return out
 
 def write_png(img: np.ndarray, path, info: dict | None = None):
-    "Write uint8 (H, W, 1|2|3|4) as an 8-bit L, LA, RGB or RGBA PNG, atomically; `info` goes in a `jitsr` text chunk."
+    "Write uint8 (H, W, 1|2|3|4) as an 8-bit L, LA, RGB or RGBA PNG, or uint16 (H, W, 1) as 16-bit gray, atomically; `info` goes in a `jitsr` text chunk."
     path = Path(path)
-    mode = PNG_MODES[img.shape[2]]
+    mode = 'I;16' if img.dtype == np.uint16 else PNG_MODES[img.shape[2]]
     meta = PngImagePlugin.PngInfo()
     if info: meta.add_text('jitsr', json.dumps(info))
     tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
     try:
-        with open(tmp, 'xb') as f: Image.fromarray(img[..., 0] if mode == 'L' else img, mode).save(f, 'PNG', pnginfo=meta)
+        with open(tmp, 'xb') as f: Image.fromarray(img[..., 0] if mode in ('L', 'I;16') else img).save(f, 'PNG', pnginfo=meta)
         os.replace(tmp, path)
     except OSError as e:
         tmp.unlink(missing_ok=True)
         raise ValueError(f"cannot write {path}: {e.strerror or e}") from None
 
 # %% ../nbs/15_upscale.ipynb #71eb2910
+def _map_path(inp, out: Path, umap, s: Sampling, force: bool) -> Path:
+    "The uncertainty PNG to write, after the checks that need no model: K >= 2 samples of euler or heun, another file than `out`."
+    if s.samples < 2: raise ValueError(f"--uncertainty needs --samples K with K >= 2 (the map is the std of K samples), got {s.samples}")
+    if s.sampler not in ('euler', 'heun'): raise ValueError(f"--uncertainty needs --sampler euler or heun (samples that differ), got {s.sampler}")
+    umap = output_path(inp, umap, force)
+    if umap.resolve() == out.resolve(): raise ValueError(f"--uncertainty {umap} is the output image; give another PNG file")
+    return umap
+
 def upscale_file(inp, out, run_dir, s: Sampling | str = 'mean', force: bool = False, device: str = 'auto',
-                 tile: int | None = None) -> dict:
-    "Upscale image file `inp` with the run in `run_dir`, read out by sampler setting `s`, and write the PNG `out`; returns what was done."
-    t0 = time.time()
+                 tile: int | None = None, uncertainty=None) -> dict:
+    """Upscale image file `inp` with the run in `run_dir`, read out by sampler setting `s`, and write the PNG `out`; returns what was done.
+    `uncertainty`: also write there the map (std of Y over the `s.samples` samples, 16-bit, value / MAP_SCALE grey levels); `out` is their mean."""
+    t0, s = time.time(), Sampling.parse(s)
     out = output_path(inp, out, force)
+    umap = uncertainty and _map_path(inp, out, uncertainty, s, force)
     colour, alpha = read_input(inp)
     net, cfg = load_run(run_dir, device)
-    up = make_upscaler(net, cfg, next(net.parameters()).device, s, tile=tile)
-    img = upscale_array(colour, alpha, up, cfg.scale)
     rec = {'model': cfg.model, 'cond': cfg.cond, 'scale': cfg.scale, **describe(cfg, s), 'tile': tile or cfg.crop // cfg.scale}
+    if umap:
+        maps = []
+        def up(lr):
+            mean, std = mean_and_std(posterior_samples(net, cfg, lr, s, s.samples, tile))
+            maps.append(std)
+            return mean
+        rec['noise'] = 'one noise field per image and sample'
+    else: up = make_upscaler(net, cfg, next(net.parameters()).device, s, tile=tile)
+    img = upscale_array(colour, alpha, up, cfg.scale)
+    if umap:
+        rec['uncertainty'] = {'output': str(umap), 'scale': f'value / {MAP_SCALE} = std of Y (8-bit grey levels) over {s.samples} samples',
+                              'mean_std': float(maps[0].mean()), 'max_std': float(maps[0].max())}
+        write_png(encode_map(maps[0]), umap, info=rec)
     write_png(img, out, info=rec)
     return {'input': str(inp), 'output': str(out), 'run': str(run_dir), **rec, 'width': img.shape[1],
             'height': img.shape[0], 'mode': PNG_MODES[img.shape[2]], 'seconds': time.time() - t0}

@@ -118,6 +118,30 @@ def test_sampler_settings_and_seed(capsys, run, tmp_path):
     assert out('d.png', '--sampler', 'heun', '--steps', 2, '--samples', 2, '--tile', 16).shape == (92, 148, 3)
     refused(capsys, 'not a multiple of patch_size', tmp_path / 'in.png', tmp_path / 'e.png', '--ckpt', run, '--tile', 3)
 
+def test_uncertainty_map(capsys, run, tmp_path):
+    "--uncertainty MAP: OUT is the mean of K samples and MAP the 16-bit std of their Y, value / 256 grey levels."
+    from jitsr.run import load_run
+    from jitsr.uncertainty import mean_and_std, posterior_samples
+    Image.fromarray(RGB).save(tmp_path / 'in.png')
+    ck = ('--ckpt', run, '--device', 'cpu', '--sampler', 'euler', '--steps', 2)
+    code, out, err = upscale(capsys, tmp_path / 'in.png', tmp_path / 'mean.png', *ck, '--samples', 3, '--uncertainty', tmp_path / 'map.png', '--json')
+    assert code == 0, err
+    rec = json.loads(out.strip().splitlines()[-1])
+    net, cfg = load_run(run)
+    mean, std = mean_and_std(posterior_samples(net, cfg, RGB, 'euler:2', 3))
+    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / 'mean.png')), mean)
+    with Image.open(tmp_path / 'map.png') as im:
+        assert im.mode.startswith('I') and im.size == (148, 92) and json.loads(im.text['jitsr'])['uncertainty'] == rec['uncertainty']
+        np.testing.assert_allclose(np.asarray(im, np.float64) / 256, std, atol=1 / 512 + 1e-9)
+    assert std.max() > 0 and '/ 256' in rec['uncertainty']['scale']
+    m = ('--uncertainty', tmp_path / 'm2.png')
+    refused(capsys, 'needs --samples K with K >= 2', tmp_path / 'in.png', tmp_path / 'o.png', *ck, *m)
+    refused(capsys, 'needs --sampler euler or heun', tmp_path / 'in.png', tmp_path / 'o.png', '--ckpt', run, '--samples', 2, *m)
+    refused(capsys, 'is the output image', tmp_path / 'in.png', tmp_path / 'o.png', *ck, '--samples', 2, '--uncertainty', tmp_path / 'o.png')
+    refused(capsys, 'must end in .png', tmp_path / 'in.png', tmp_path / 'o.png', *ck, '--samples', 2, '--uncertainty', tmp_path / 'm.tif')
+    refused(capsys, 'exists; pass --force', tmp_path / 'in.png', tmp_path / 'o.png', *ck, '--samples', 2, '--uncertainty', tmp_path / 'map.png')
+    assert not (tmp_path / 'o.png').exists() and not (tmp_path / 'm2.png').exists()
+
 def test_output_rules(capsys, run, tmp_path):
     src = tmp_path / 'in.png'
     Image.fromarray(RGB).save(src)
