@@ -465,6 +465,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'jitsr.tables._bold_best': ('tables.html#_bold_best', 'jitsr/tables.py'),
                               'jitsr.tables._group': ('tables.html#_group', 'jitsr/tables.py'),
                               'jitsr.tables._row_key': ('tables.html#_row_key', 'jitsr/tables.py'),
+                              'jitsr.tables._settings': ('tables.html#_settings', 'jitsr/tables.py'),
                               'jitsr.tables.ablation_table': ('tables.html#ablation_table', 'jitsr/tables.py'),
                               'jitsr.tables.datasets_of': ('tables.html#datasets_of', 'jitsr/tables.py'),
                               'jitsr.tables.fmt_db': ('tables.html#fmt_db', 'jitsr/tables.py'),

@@ -252,6 +252,14 @@ def reference_tables() -> list[Table]:
     return [slides, bench]
 
 # %% ../nbs/18_tables.ipynb #d53777a8
+def _settings(cfg) -> str:
+    "What makes a run beyond model and cond: its model flags (the JiT ones only for JiT), objective, fine-tuning and GAN losses."
+    flags = {k: v for k, v in sorted(cfg.flags.items()) if cfg.family.samples or k not in ('lr_skip', 'lr_add')}
+    if cfg.objective != 'flow' and cfg.family.samples: flags['objective'] = cfg.objective
+    if cfg.base_run: flags |= {'base_run': Path(cfg.base_run).name, 'lora_rank': cfg.lora_rank, 'adv_weight': cfg.adv_weight}
+    if cfg.model == 'srgan': flags |= {'adv_weight': cfg.adv_weight, **({'vgg_weight': cfg.vgg_weight} if cfg.vgg_weights else {})}
+    return ', '.join(f"{k}={v}" for k, v in flags.items()) or '-'
+
 def provenance(run_dirs, link_base=None) -> Table:
     "One row per run directory (linked to its config.json): model, cond, flags, steps, batch, crop, lr, ema, data, seed, device, commit."
     rows = []
@@ -260,8 +268,7 @@ def provenance(run_dirs, link_base=None) -> Table:
         summary = json.loads((run / 'summary.json').read_text()) if (run / 'summary.json').is_file() else {}
         where = os.path.relpath(run / 'config.json', link_base) if link_base else (run / 'config.json').as_posix()
         commit = extra.get('git_commit', 'unknown')
-        rows.append([(run.name, where), cfg.model, cfg.cond if cfg.family.samples else '-',
-                     ', '.join(f"{k}={v}" for k, v in sorted(cfg.flags.items())) or '-', str(cfg.steps), str(cfg.batch_size),
+        rows.append([(run.name, where), cfg.model, cfg.cond if cfg.family.samples else '-', _settings(cfg), str(cfg.steps), str(cfg.batch_size),
                      str(cfg.crop), f"{cfg.lr:g}", f"{cfg.ema:g}", cfg.data, str(cfg.seed), extra.get('device', cfg.device),
                      fmt_params(extra.get('params')), fmt_seconds(summary.get('train_seconds')),
                      commit[:12] + ('-dirty' if commit.endswith('-dirty') else '')])
