@@ -40,6 +40,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'jitsr.bench.attention_ratio': ('bench.html#attention_ratio', 'jitsr/bench.py'),
                              'jitsr.bench.bench_sample': ('bench.html#bench_sample', 'jitsr/bench.py'),
                              'jitsr.bench.bench_train': ('bench.html#bench_train', 'jitsr/bench.py'),
+                             'jitsr.bench.bench_upscale': ('bench.html#bench_upscale', 'jitsr/bench.py'),
                              'jitsr.bench.cpu_info': ('bench.html#cpu_info', 'jitsr/bench.py'),
                              'jitsr.bench.device_peak': ('bench.html#device_peak', 'jitsr/bench.py'),
                              'jitsr.bench.matmul_peak': ('bench.html#matmul_peak', 'jitsr/bench.py')},

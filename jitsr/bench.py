@@ -5,16 +5,18 @@
 # %% ../nbs/22_bench.ipynb #b5a7d47f
 from __future__ import annotations
 import time
+import numpy as np
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 from .families import Nets
-from .infer import Sampling, nfe_of, sr_function
+from .infer import Sampling, make_upscaler, nfe_of, sr_function
 from .run import TrainConfig, build_model, pick_device
 from .train import step_generator
 
 # %% auto #0
-__all__ = ['PEAK_TFLOPS', 'device_peak', 'bench_train', 'bench_sample', 'matmul_peak', 'cpu_info', 'attention_ratio']
+__all__ = ['PEAK_TFLOPS', 'device_peak', 'bench_train', 'bench_sample', 'bench_upscale', 'matmul_peak', 'cpu_info',
+           'attention_ratio']
 
 # %% ../nbs/22_bench.ipynb #6ed115e7
 PEAK_TFLOPS = {'H100': 989.0, 'H200': 989.0, 'A100': 312.0, 'L40S': 362.0, 'RTX 4090': 165.0}   # dense bf16
@@ -69,6 +71,20 @@ def bench_sample(cfg: TrainConfig, s: Sampling | str = 'mean', batch: int = 16, 
     return {'what': f'sample {Sampling.parse(s).name}', 'model': cfg.model, 'cond': cfg.cond, 'objective': cfg.objective,
             'nfe': nfe_of(cfg, s), 'device': device_peak(device)[0], 'batch': batch, 'crop': cfg.crop, 'step_s': dt, 'img_per_s': batch / dt,
             'gflop_per_step': fc.get_total_flops() / 1e9, 'tflops': fc.get_total_flops() / dt / 1e12}
+
+# %% ../nbs/22_bench.ipynb #9238dc39
+@torch.no_grad()
+def bench_upscale(cfg: TrainConfig, s: Sampling | str = 'mean', size: int = 512, iters: int = 1) -> dict:
+    "Images/s of `make_upscaler` (JiT tiled at its crop, regressors whole) for one size x size output."
+    device = pick_device(cfg.device)
+    up = make_upscaler(build_model(cfg).to(device).eval(), cfg, device, s)
+    lr = np.random.default_rng(0).integers(0, 256, (size // cfg.scale, size // cfg.scale, 3), dtype=np.uint8)
+    t0 = time.perf_counter()
+    for _ in range(iters): up(lr)
+    dt = (time.perf_counter() - t0) / iters
+    return {'what': f'upscale {Sampling.parse(s).name}', 'model': cfg.model, 'cond': cfg.cond, 'objective': cfg.objective,
+            'mode': 'tiled' if cfg.family.samples else 'whole', 'nfe': nfe_of(cfg, s), 'device': device_peak(device)[0],
+            'output': size, 'seconds': dt, 'img_per_s': 1 / dt}
 
 # %% ../nbs/22_bench.ipynb #ea1aab7c
 import os, platform
