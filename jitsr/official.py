@@ -166,7 +166,7 @@ CONTAINERS = ('params', 'params_ema', 'state_dict', 'model')  # where released f
 
 
 def read_official(path) -> dict:
-    "The state dict of a released weights file (.pth, .pt, .pth.tar, .safetensors), unwrapped from CONTAINERS and 'module.'."
+    "The state dict of a released weights file (.pth, .pt, .pth.tar, .safetensors), unwrapped from CONTAINERS, 'module.' and '_orig_mod.'."
     path = Path(path)
     if not path.is_file(): raise ValueError(f"{path}: no such weights file")
     try:
@@ -178,7 +178,7 @@ def read_official(path) -> dict:
     if isinstance(sd, dict): sd = next((sd[k] for k in CONTAINERS if isinstance(sd.get(k), dict)), sd)
     if not isinstance(sd, dict) or not sd or not all(torch.is_tensor(v) for v in sd.values()):
         raise ValueError(f"{path} holds no state dict of tensors (looked at the top level and under {', '.join(CONTAINERS)})")
-    return {k.removeprefix('module.'): v for k, v in sd.items()}
+    return {k.removeprefix('module.').removeprefix('_orig_mod.'): v for k, v in sd.items()}
 
 
 def load_official(path, model: str, scale: int = 4, device='cpu') -> tuple[torch.nn.Module, TrainConfig]:
