@@ -5,16 +5,18 @@
 # %% ../nbs/22_bench.ipynb #b5a7d47f
 from __future__ import annotations
 import time
+import numpy as np
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 from .families import Nets
-from .infer import Sampling, nfe_of, sr_function
+from .infer import Sampling, make_upscaler, nfe_of, sr_function
 from .run import TrainConfig, build_model, pick_device
 from .train import step_generator
 
 # %% auto #0
-__all__ = ['PEAK_TFLOPS', 'device_peak', 'bench_train', 'bench_sample', 'matmul_peak', 'attention_ratio']
+__all__ = ['PEAK_TFLOPS', 'device_peak', 'bench_train', 'bench_sample', 'bench_upscale', 'matmul_peak', 'cpu_info',
+           'attention_ratio']
 
 # %% ../nbs/22_bench.ipynb #6ed115e7
 PEAK_TFLOPS = {'H100': 989.0, 'H200': 989.0, 'A100': 312.0, 'L40S': 362.0, 'RTX 4090': 165.0}   # dense bf16
@@ -61,14 +63,32 @@ def bench_sample(cfg: TrainConfig, s: Sampling | str = 'mean', batch: int = 16, 
     fn = sr_function(net, cfg, s)
     lr = torch.rand(batch, 3, cfg.crop // cfg.scale, cfg.crop // cfg.scale, device=device) * 2 - 1
     with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == 'cuda'):
-        fn(lr); _sync(device); t0 = time.perf_counter()
+        with FlopCounterMode(display=False) as fc: fn(lr)      # the first call counts the FLOPs and warms up
+        _sync(device); t0 = time.perf_counter()
         for _ in range(iters): fn(lr)
         _sync(device)
     dt = (time.perf_counter() - t0) / iters
     return {'what': f'sample {Sampling.parse(s).name}', 'model': cfg.model, 'cond': cfg.cond, 'objective': cfg.objective,
-            'nfe': nfe_of(cfg, s), 'device': device_peak(device)[0], 'batch': batch, 'crop': cfg.crop, 'step_s': dt, 'img_per_s': batch / dt}
+            'nfe': nfe_of(cfg, s), 'device': device_peak(device)[0], 'batch': batch, 'crop': cfg.crop, 'step_s': dt, 'img_per_s': batch / dt,
+            'gflop_per_step': fc.get_total_flops() / 1e9, 'tflops': fc.get_total_flops() / dt / 1e12}
+
+# %% ../nbs/22_bench.ipynb #9238dc39
+@torch.no_grad()
+def bench_upscale(cfg: TrainConfig, s: Sampling | str = 'mean', size: int = 512, iters: int = 1) -> dict:
+    "Images/s of `make_upscaler` (JiT tiled at its crop, regressors whole) for one size x size output."
+    device = pick_device(cfg.device)
+    up = make_upscaler(build_model(cfg).to(device).eval(), cfg, device, s)
+    lr = np.random.default_rng(0).integers(0, 256, (size // cfg.scale, size // cfg.scale, 3), dtype=np.uint8)
+    t0 = time.perf_counter()
+    for _ in range(iters): up(lr)
+    dt = (time.perf_counter() - t0) / iters
+    return {'what': f'upscale {Sampling.parse(s).name}', 'model': cfg.model, 'cond': cfg.cond, 'objective': cfg.objective,
+            'mode': 'tiled' if cfg.family.samples else 'whole', 'nfe': nfe_of(cfg, s), 'device': device_peak(device)[0],
+            'output': size, 'seconds': dt, 'img_per_s': 1 / dt}
 
 # %% ../nbs/22_bench.ipynb #ea1aab7c
+import os, platform
+
 def matmul_peak(device='cpu', dtype=torch.float32, n: int = 2048, reps: int = 3) -> float:
     "GFLOP/s of an n x n x n matrix product in `dtype` on `device`: the best of `reps` after one warm-up."
     device = torch.device(device)
@@ -78,6 +98,13 @@ def matmul_peak(device='cpu', dtype=torch.float32, n: int = 2048, reps: int = 3)
     for _ in range(reps):
         t0 = time.perf_counter(); a @ b; _sync(device); best = min(best, time.perf_counter() - t0)
     return 2 * n ** 3 / best / 1e9
+
+def cpu_info() -> dict:
+    "The CPU's model name, whether it has AMX (the bf16 matrix unit), its cores and the load average (1, 5, 15 min)."
+    text = open('/proc/cpuinfo').read() if os.path.exists('/proc/cpuinfo') else ''
+    name = next((l.split(':', 1)[1].strip() for l in text.splitlines() if l.startswith('model name')), platform.processor())
+    return {'cpu': name, 'amx': 'amx_bf16' in text, 'cores': os.cpu_count(), 'load_avg': list(os.getloadavg())}
+
 
 # %% ../nbs/22_bench.ipynb #c5a55642
 def attention_ratio(batch: int = 16, heads: int = 4, tokens: int = 128, head_dim: int = 32, reps: int = 5, device='cpu') -> dict:

@@ -41,7 +41,20 @@ def _named(res: dict, names) -> dict:
     alias = lambda r: r | {n: r[k] for n, k in PIXEL_METRICS.items() if n in names}
     return alias(res) | {'per_image': [alias(r) for r in res['per_image']]}
 
+def _load(args):
+    "The network and configuration of --ckpt: a run directory of ours, or with --model the authors' released weights file."
+    from jitsr.official import OFFICIAL, load_official
+    if not args.model:
+        from jitsr.run import load_run
+        if Path(args.ckpt).is_file():
+            raise ValueError(f"--ckpt {args.ckpt} is a file: give --model ({', '.join(OFFICIAL)}) for the authors' released weights, "
+                             "or a run directory of ours")
+        return load_run(args.ckpt, device=args.device)
+    if Path(args.ckpt).is_dir(): raise ValueError(f"--model is for a released weights file; the run directory {args.ckpt} knows its model")
+    return load_official(args.ckpt, args.model, args.scale, device=args.device)
+
 def cmd_eval(args):
+    if args.model and not args.ckpt: raise ValueError("--model needs --ckpt FILE, the authors' released weights")
     if args.pred and args.ckpt: raise ValueError("give either --pred or --ckpt, not both")
     if args.pred and not Path(args.pred).is_dir():
         raise ValueError(f"--pred {args.pred}: no such folder (give the folder of super-resolved images)")
@@ -53,11 +66,10 @@ def cmd_eval(args):
         method = f'pred:{args.pred}'
     elif args.ckpt:
         from jitsr.infer import describe, make_upscaler
-        from jitsr.run import load_run
-        net, cfg = load_run(args.ckpt, device=args.device)
+        net, cfg = _load(args)
         up = make_upscaler(net, cfg, next(net.parameters()).device, _sampling(args), tile=args.tile, scale=args.scale)
         res = evaluate(images, args.scale, up, desc=f'{cfg.model} {cfg.cond}', extra=fns)
-        method = f'ckpt:{args.ckpt}'
+        method = f'official:{args.ckpt}' if args.model else f'ckpt:{args.ckpt}'
         extra = {'model': cfg.model, 'cond': cfg.cond, **describe(cfg, _sampling(args))}
     else:
         res = evaluate(images, args.scale, bicubic_upscaler(args.scale), extra=fns)
@@ -103,7 +115,8 @@ def parser():
     e.add_argument('--pred', help='folder of super-resolved images named like the HR images, scored instead of --method')
     e.add_argument('--data', default='embedded', help="folder of HR images, or 'embedded' (its holdout split)")
     e.add_argument('--scale', type=_positive_int, default=4, help='upscaling factor (default 4)')
-    e.add_argument('--ckpt', help='a run directory of `train` (its EMA weights), scored instead of --method')
+    e.add_argument('--ckpt', help='a run directory of `train` (its EMA weights), or with --model a released weights file, scored instead of --method')
+    e.add_argument('--model', help="with --ckpt FILE: the authors' released weights of edsr-baseline, edsr, swinir-light, swinir or srresnet (.pth)")
     e.add_argument('--metrics', default='psnr,ssim',
                    help='comma-separated: psnr, ssim (Y channel), stlpips, stlpips_vgg, niqe, piqe (default psnr,ssim)')
     _sampling_args(e, 'with --ckpt: ', device='auto')

@@ -31,16 +31,16 @@ class SRResBlock(nn.Module):
 
 class SRResNet(nn.Module):
     "SRResNet, the SRGAN generator (Ledig et al. 2017): lr (B, 3, h, w) in [-1, 1] -> (B, 3, h*scale, w*scale)."
-    def __init__(self, scale=4, n_blocks=16, n_feats=64):
+    def __init__(self, scale=4, n_blocks=16, n_feats=64, in_shift=0.0):
         super().__init__()
-        self.scale = scale
+        self.scale, self.in_shift = scale, in_shift  # in_shift 1: weights trained on [0, 1] images (jitsr.official)
         self.head = nn.Sequential(nn.Conv2d(3, n_feats, 9, padding=4), nn.PReLU())
         self.body = nn.Sequential(*[SRResBlock(n_feats) for _ in range(n_blocks)],
                                   conv3x3(n_feats, n_feats), nn.BatchNorm2d(n_feats))
         self.tail = nn.Sequential(pixel_shuffle_up(scale, n_feats, act=nn.PReLU), nn.Conv2d(n_feats, 3, 9, padding=4))
 
     def forward(self, lr):
-        x = self.head(lr)                # (B, C, h, w)
+        x = self.head(lr + self.in_shift)  # (B, C, h, w)
         return self.tail(x + self.body(x))  # (B, 3, h*scale, w*scale)
 
 # %% ../nbs/08_srgan.ipynb #c8edaf32
