@@ -31,7 +31,7 @@ def test_pred_dir_scores_other_methods(tmp_path):
     (['--method', 'nearest'], '--ckpt RUN_DIR'),
     (['--method', 'edsr'], 'score a trained run with --ckpt RUN_DIR'),
     (['--pred', '/no/such/dir'], '--pred /no/such/dir: no such folder'),
-    (['--ckpt', ROOT / 'README.md'], 'README.md is a file, not a run directory'),
+    (['--ckpt', ROOT / 'README.md'], 'README.md is a file: give --model'),
 ])
 def test_bad_arguments_give_clear_errors(args, message):
     r = jitsr('eval', *args, check=False)
