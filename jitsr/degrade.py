@@ -67,10 +67,11 @@ def mixed_kernel(rng: np.random.Generator, sinc_prob, blur_sigma, betag_range, b
 
 # %% ../nbs/29_degrade.ipynb #73b2dfe7
 def filter2d(x: torch.Tensor, k: np.ndarray) -> torch.Tensor:
-    "Blur (1, C, H, W) `x` with kernel `k`, reflect-padded."
+    "Blur (1, C, H, W) `x` with kernel `k`, reflect-padded (edge-replicated where `x` is narrower than the kernel)."
     p = k.shape[0] // 2
     w = torch.from_numpy(k).to(x).expand(x.shape[1], 1, *k.shape)
-    return F.conv2d(F.pad(x, (p, p, p, p), mode='reflect'), w, groups=x.shape[1])
+    mode = 'reflect' if min(x.shape[2:]) > p else 'replicate'
+    return F.conv2d(F.pad(x, (p, p, p, p), mode=mode), w, groups=x.shape[1])
 
 MODES = ('area', 'bilinear', 'bicubic')
 
