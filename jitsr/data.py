@@ -206,12 +206,13 @@ def modcrop(img: np.ndarray, scale: int) -> np.ndarray:
     h, w = img.shape[:2]
     return img[:h - h % scale, :w - w % scale]
 
-def eval_pairs(images: dict, scale: int):
-    "(name, hr, lr) for each image: HR cropped to a multiple of `scale`, LR its `bicubic_degrade`."
-    for name, img in images.items():
+def eval_pairs(images: dict, scale: int, degradation: str = 'bicubic', seed: int = 0):
+    "(name, hr, lr) for each image: HR cropped to a multiple of `scale`, LR its `bicubic_degrade` or, for `realesrgan`, the Real-ESRGAN LR of `(seed, image index)`."
+    for i, (name, img) in enumerate(images.items()):
         hr = modcrop(img, scale)
         if min(hr.shape[:2]) < scale: raise ValueError(f"{name}: {img.shape[1]}x{img.shape[0]} is smaller than the scale {scale}")
-        yield name, hr, bicubic_degrade(hr, scale)
+        yield name, hr, (bicubic_degrade(hr, scale) if degradation == 'bicubic' else
+                         realesrgan_degrade(to_rgb(hr), scale, np.random.default_rng([seed, i])))
 
 # %% ../nbs/01_data.ipynb #3bd61fb7
 CONTEXT = 2   # LR pixels of real image around each training crop: the reach of the x4 bicubic kernel

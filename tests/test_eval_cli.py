@@ -29,6 +29,7 @@ def test_pred_dir_scores_other_methods(tmp_path):
     (['--scale', '0'], 'positive integer'),
     (['--scale', 'four'], 'positive integer'),
     (['--method', 'nearest'], '--ckpt RUN_DIR'),
+    (['--degradation', 'jpeg'], "choose from 'bicubic', 'realesrgan'"),
 ])
 def test_bad_arguments_give_clear_errors(args, message):
     r = jitsr('eval', *args, check=False)
@@ -42,3 +43,10 @@ def test_folder_of_junk(tmp_path):
 def test_embedded_default():
     res = last_json(jitsr('eval', '--json'))
     assert res['n'] == 2 and res['data'] == 'embedded'
+
+def test_realesrgan_degradation_is_fixed_and_harder():
+    "The Real-ESRGAN LR of Set5 is the same on every call and bicubic upscaling of it scores below the bicubic protocol."
+    a = last_json(jitsr('eval', '--data', shared_set('Set5'), '--degradation', 'realesrgan', '--json'))
+    b = last_json(jitsr('eval', '--data', shared_set('Set5'), '--degradation', 'realesrgan', '--json'))
+    assert a['per_image'] == b['per_image'] and a['degradation'] == 'realesrgan' and a['n'] == 5
+    assert a['psnr_y'] < 28.0
