@@ -62,19 +62,19 @@ def cmd_eval(args):
     images = load_images(args.data, split='holdout', rgb=False)
     extra, fns = {}, metric_fns(names, args.scale)
     if args.pred:
-        res = evaluate(images, args.scale, folder_upscaler(args.pred, list(images)), named=True, extra=fns)
+        res = evaluate(images, args.scale, folder_upscaler(args.pred, list(images)), named=True, extra=fns, degradation=args.degradation)
         method = f'pred:{args.pred}'
     elif args.ckpt:
         from jitsr.infer import describe, make_upscaler
         net, cfg = _load(args)
         up = make_upscaler(net, cfg, next(net.parameters()).device, _sampling(args), tile=args.tile, scale=args.scale)
-        res = evaluate(images, args.scale, up, desc=f'{cfg.model} {cfg.cond}', extra=fns)
+        res = evaluate(images, args.scale, up, desc=f'{cfg.model} {cfg.cond}', extra=fns, degradation=args.degradation)
         method = f'official:{args.ckpt}' if args.model else f'ckpt:{args.ckpt}'
         extra = {'model': cfg.model, 'cond': cfg.cond, **describe(cfg, _sampling(args))}
     else:
-        res = evaluate(images, args.scale, bicubic_upscaler(args.scale), extra=fns)
+        res = evaluate(images, args.scale, bicubic_upscaler(args.scale), extra=fns, degradation=args.degradation)
         method = args.method
-    res = {'method': method, 'data': str(args.data), 'scale': args.scale, 'metrics': names, **extra, **_named(res, names)}
+    res = {'method': method, 'data': str(args.data), 'scale': args.scale, 'degradation': args.degradation, 'metrics': names, **extra, **_named(res, names)}
     _print_table(res, names, out=sys.stderr if args.json else sys.stdout)
     if args.json: print(json.dumps(res))
 
@@ -115,6 +115,8 @@ def parser():
     e.add_argument('--pred', help='folder of super-resolved images named like the HR images, scored instead of --method')
     e.add_argument('--data', default='embedded', help="folder of HR images, or 'embedded' (its holdout split)")
     e.add_argument('--scale', type=_positive_int, default=4, help='upscaling factor (default 4)')
+    e.add_argument('--degradation', choices=('bicubic', 'realesrgan'), default='bicubic',
+                   help='how the LR is made from each HR: bicubic, or realesrgan (seed 0, per image index; default bicubic)')
     e.add_argument('--ckpt', help='a run directory of `train` (its EMA weights), or with --model a released weights file, scored instead of --method')
     e.add_argument('--model', help="with --ckpt FILE: the authors' released weights of edsr-baseline, edsr, swinir-light, swinir or srresnet (.pth)")
     e.add_argument('--metrics', default='psnr,ssim',

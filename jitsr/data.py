@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image, ImageOps
+from .degrade import realesrgan_degrade
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'MAX_PIXELS', 'EMBEDDED', 'CONTEXT', 'cubic', 'resize_weights', 'out_size', 'imresize', 'imresize_torch',
@@ -205,12 +206,13 @@ def modcrop(img: np.ndarray, scale: int) -> np.ndarray:
     h, w = img.shape[:2]
     return img[:h - h % scale, :w - w % scale]
 
-def eval_pairs(images: dict, scale: int):
-    "(name, hr, lr) for each image: HR cropped to a multiple of `scale`, LR its `bicubic_degrade`."
-    for name, img in images.items():
+def eval_pairs(images: dict, scale: int, degradation: str = 'bicubic', seed: int = 0):
+    "(name, hr, lr) for each image: HR cropped to a multiple of `scale`, LR its `bicubic_degrade` or, for `realesrgan`, the Real-ESRGAN LR of `(seed, image index)`."
+    for i, (name, img) in enumerate(images.items()):
         hr = modcrop(img, scale)
         if min(hr.shape[:2]) < scale: raise ValueError(f"{name}: {img.shape[1]}x{img.shape[0]} is smaller than the scale {scale}")
-        yield name, hr, bicubic_degrade(hr, scale)
+        yield name, hr, (bicubic_degrade(hr, scale) if degradation == 'bicubic' else
+                         realesrgan_degrade(to_rgb(hr), scale, np.random.default_rng([seed, i])))
 
 # %% ../nbs/01_data.ipynb #3bd61fb7
 CONTEXT = 2   # LR pixels of real image around each training crop: the reach of the x4 bicubic kernel
@@ -236,7 +238,7 @@ def to_tensor(img: np.ndarray) -> torch.Tensor:
 class SRCrops(torch.utils.data.Dataset):
     "Random (HR, LR) training crops; item `i` depends only on `(seed, i)`. The LR crop is cut from the LR of a larger window."
     def __init__(self, images: dict, crop: int = 64, scale: int = 4, seed: int = 0,
-                 augment: bool = True, length: int = 2**62):
+                 augment: bool = True, length: int = 2**62, degradation: str = 'bicubic'):
         if crop % scale: raise ValueError(f"crop {crop} must be a multiple of the scale {scale}")
         if not images: raise ValueError("no training images")
         self.images = [to_rgb(v) for v in images.values()]
@@ -244,6 +246,7 @@ class SRCrops(torch.utils.data.Dataset):
         self.p = area / area.sum()
         self.crop, self.scale, self.seed, self.augment, self.length = crop, scale, seed, augment, length
         self.margin = CONTEXT * scale                                 # HR pixels of context on each side
+        self.degradation = degradation                                # bicubic, or realesrgan (jitsr.degrade, same rng)
 
     def __len__(self): return self.length
 
@@ -254,7 +257,7 @@ class SRCrops(torch.utils.data.Dataset):
         y0, x0 = rng.integers(0, img.shape[0] - size + 1), rng.integers(0, img.shape[1] - size + 1)
         win = img[y0:y0 + size, x0:x0 + size]
         if self.augment: win = dihedral(win, rng.integers(8))
-        lr = bicubic_degrade(win, s)[m // s:(m + self.crop) // s, m // s:(m + self.crop) // s]
+        lr = (bicubic_degrade(win, s) if self.degradation == 'bicubic' else realesrgan_degrade(win, s, rng))[m // s:(m + self.crop) // s, m // s:(m + self.crop) // s]
         return to_tensor(win[m:m + self.crop, m:m + self.crop]), to_tensor(lr)
 
 class StepSampler(torch.utils.data.Sampler):

@@ -24,10 +24,11 @@ def bicubic_upscaler(scale: int) -> Upscaler:
     return lambda lr: imresize(lr, scale)
 
 def evaluate(images: dict, scale: int, upscale: Upscaler | Callable[[str, np.ndarray], np.ndarray],
-             named: bool = False, progress: bool = True, desc: str = 'eval', extra: dict | None = None, keep: bool = False) -> dict:
+             named: bool = False, progress: bool = True, desc: str = 'eval', extra: dict | None = None, keep: bool = False,
+             degradation: str = 'bicubic') -> dict:
     "Score `upscale` on `images` (name -> uint8 HR): mean metrics, `n` and `per_image` records; `extra`: more metrics {name: f(sr, hr)}; `keep`: also the predictions (`srs`)."
     rows, srs, keys = [], [], (*METRIC_KEYS, *(extra or {}))
-    pairs = eval_pairs(images, scale)
+    pairs = eval_pairs(images, scale, degradation)
     for name, hr, lr in tqdm(pairs, total=len(images), desc=desc, disable=not progress, leave=False):
         lr3 = to_rgb(lr)
         sr = upscale(name, lr3) if named else upscale(lr3)

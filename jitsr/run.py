@@ -27,7 +27,7 @@ __all__ = ['DIFFUSE', 'OBJECTIVES', 'DEGRADATIONS', 'NETWORK', 'CKPT', 'ADAPTERS
 # %% ../nbs/12_run.ipynb #89643ac5
 DIFFUSE = ('image', 'residual')
 OBJECTIVES = ('flow', 'shortcut', 'lsd', 'esd')   # JiT objectives; the baselines regress (L1) or, for srgan, add a discriminator
-DEGRADATIONS = ('bicubic',)
+DEGRADATIONS = ('bicubic', 'realesrgan')
 
 @dataclass
 class TrainConfig:
@@ -56,7 +56,7 @@ class TrainConfig:
     val_data: str = 'embedded'      # holdout images: 'embedded' (holdout split) or a folder
     scale: int = 4                  # upscaling factor
     crop: int = 64                  # HR crop size (a multiple of scale)
-    degradation: str = 'bicubic'    # how LR is made from HR: bicubic (MATLAB imresize)
+    degradation: str = 'bicubic'    # how LR is made from HR: bicubic (MATLAB imresize) or realesrgan (jitsr.degrade)
     seed: int = 0                   # seed of the initial weights, the crops, t and the noise
     device: str = 'auto'            # auto, cpu, cuda, cuda:1, mps
     compile: bool = False           # torch.compile the forward pass

@@ -103,7 +103,8 @@ def train(cfg: TrainConfig, progress: bool = True) -> dict:
     if rank == 0:
         (out / 'config.json').write_text(json.dumps({**asdict(cfg), 'git_commit': git_commit(), 'torch': torch.__version__,
             'device': str(device), 'world_size': world, 'params': count_params(model), 'train_data': cfg.train_images()}, indent=1))
-    data = SRCrops(load_images(cfg.train_images(), 'train'), cfg.crop, cfg.scale, cfg.seed)
+    data = SRCrops(load_images(cfg.train_images(), 'train'), cfg.crop, cfg.scale, cfg.seed,
+                  degradation=cfg.degradation)
     loader = train_loader(data, cfg.batch_size, start, cfg.steps - start, cfg.workers, rank, world)
     log = open(out / 'metrics.jsonl', 'a') if rank == 0 else None
     bar = tqdm(total=cfg.steps, initial=start, desc=out.name, disable=not progress or rank, dynamic_ncols=True)

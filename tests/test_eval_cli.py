@@ -32,6 +32,7 @@ def test_pred_dir_scores_other_methods(tmp_path):
     (['--method', 'edsr'], 'score a trained run with --ckpt RUN_DIR'),
     (['--pred', '/no/such/dir'], '--pred /no/such/dir: no such folder'),
     (['--ckpt', ROOT / 'README.md'], 'README.md is a file: give --model'),
+    (['--degradation', 'jpeg'], "choose from 'bicubic', 'realesrgan'"),
 ])
 def test_bad_arguments_give_clear_errors(args, message):
     r = jitsr('eval', *args, check=False)
@@ -98,3 +99,10 @@ def test_shipped_checkpoint_gives_committed_result():
                if r['run'] == 'runs/full/edsr-baseline-s0' and r['dataset'] == 'holdout')
     res = last_json(jitsr('eval', '--ckpt', ROOT / run, '--json'))
     assert abs(res['psnr_y'] - float(row['psnr_y'])) < 1e-6 and abs(res['ssim_y'] - float(row['ssim_y'])) < 1e-6
+
+def test_realesrgan_degradation_is_fixed_and_harder():
+    "The Real-ESRGAN LR of Set5 is the same on every call and bicubic upscaling of it scores below the bicubic protocol."
+    a = last_json(jitsr('eval', '--data', shared_set('Set5'), '--degradation', 'realesrgan', '--json'))
+    b = last_json(jitsr('eval', '--data', shared_set('Set5'), '--degradation', 'realesrgan', '--json'))
+    assert a['per_image'] == b['per_image'] and a['degradation'] == 'realesrgan' and a['n'] == 5
+    assert a['psnr_y'] < 28.0

@@ -82,3 +82,19 @@ def test_train_notebook_parameters_are_the_config():
 def test_train_module_help():
     r = run([sys.executable, '-m', 'jitsr.train', '--help'])
     assert 'usage: python -m jitsr.train' in r.stdout and 'noise_scale=1.0' in r.stdout
+
+def test_papermill_realesrgan_resumes_exactly(tmp_path, val_dir):
+    "degradation=realesrgan through the run notebook: 4 steps equal 2 steps and a resume to 4, bit for bit."
+    from safetensors.torch import load_file
+    def nb(out, steps, *extra):
+        args = ['-p', 'degradation', 'realesrgan', '-p', 'steps', str(steps), '-p', 'crop', '32', '-p', 'batch_size', '4',
+                '-p', 'eval_every', '2', '-p', 'ckpt_every', '2', '-p', 'warmup', '1', '-p', 'val_data', str(val_dir),
+                '-p', 'out_dir', str(out), '-y', 'flags: {depth: 1, width: 32, heads: 2, bottleneck: 8}', *extra]
+        run([BIN / 'papermill', ROOT / 'nbs' / 'train.ipynb', tmp_path / 'out.ipynb', *args, '--cwd', tmp_path])
+    nb(tmp_path / 'one', 4)
+    nb(tmp_path / 'two', 2); nb(tmp_path / 'two', 4, '-p', 'resume', 'True')
+    assert json.loads((tmp_path / 'two' / 'config.json').read_text())['degradation'] == 'realesrgan'
+    assert json.loads((tmp_path / 'two' / 'summary.json').read_text())['resumed_from'] == 2
+    a, b = load_file(tmp_path / 'one' / 'checkpoint.safetensors'), load_file(tmp_path / 'two' / 'checkpoint.safetensors')
+    assert a.keys() == b.keys()
+    for k in a: assert (a[k] == b[k]).all(), k
