@@ -204,6 +204,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
             'jitsr.flowmap': { 'jitsr.flowmap.NullCondition': ('flowmap.html#nullcondition', 'jitsr/flowmap.py'),
                                'jitsr.flowmap.NullCondition.__init__': ('flowmap.html#nullcondition.__init__', 'jitsr/flowmap.py'),
                                'jitsr.flowmap.NullCondition.forward': ('flowmap.html#nullcondition.forward', 'jitsr/flowmap.py'),
+                               'jitsr.flowmap._diagonal_rows': ('flowmap.html#_diagonal_rows', 'jitsr/flowmap.py'),
                                'jitsr.flowmap._eval_mode': ('flowmap.html#_eval_mode', 'jitsr/flowmap.py'),
                                'jitsr.flowmap._split': ('flowmap.html#_split', 'jitsr/flowmap.py'),
                                'jitsr.flowmap._uniform': ('flowmap.html#_uniform', 'jitsr/flowmap.py'),

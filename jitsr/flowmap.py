@@ -118,10 +118,8 @@ def lagrangian_derivative(net: Callable, z: torch.Tensor, s: torch.Tensor, d: to
         return torch.func.jvp(jump, (d,), (torch.ones_like(d),))
 
 
-def lsd_loss(net: Callable, ema_net: Callable, x: torch.Tensor, lr_img: torch.Tensor, g: torch.Generator | None = None,
-             pred: str = 'x', t_eps: float = 0.05, noise_scale: float = 1.0, P_mean: float = -0.8, P_std: float = 0.8,
-             sc_frac: float = 0.25, loss: str = 'v') -> torch.Tensor:
-    "Lagrangian self-distillation loss (scalar): flow matching at d = 0, then `|d/dt X_{s,t}(I_s) - sg[v_{t,t}(X_{s,t}(I_s))]|^2`."
+def _diagonal_rows(net, x, lr_img, g, pred, t_eps, noise_scale, P_mean, P_std, sc_frac, loss):
+    "What LSD and ESD share: the batch split, flow matching at d = 0 on its first rows, `(s, t)` and `z = I_s` for the rest."
     n_fm, n_sd = _split(len(x), sc_frac)
     t_fm = sample_t(n_fm, P_mean, P_std, generator=g, device=x.device)
     s, t = _uniform((n_sd, 2), g, x.device).sort(1).values.to(x.dtype).unbind(1)  # (n_sd,) each, s <= t
@@ -131,6 +129,14 @@ def lsd_loss(net: Callable, ema_net: Callable, x: torch.Tensor, lr_img: torch.Te
         zeros = torch.zeros(n_fm, device=x.device, dtype=x.dtype)
         out = net(z[:n_fm], t_fm, lr_img[:n_fm], d=zeros)
         losses.append(flow_loss(out, pred, loss, x[:n_fm], e[:n_fm], z[:n_fm], t_fm, t_eps))  # (n_fm,)
+    return n_fm, n_sd, s, t, z, losses
+
+
+def lsd_loss(net: Callable, ema_net: Callable, x: torch.Tensor, lr_img: torch.Tensor, g: torch.Generator | None = None,
+             pred: str = 'x', t_eps: float = 0.05, noise_scale: float = 1.0, P_mean: float = -0.8, P_std: float = 0.8,
+             sc_frac: float = 0.25, loss: str = 'v') -> torch.Tensor:
+    "Lagrangian self-distillation loss (scalar): flow matching at d = 0, then `|d/dt X_{s,t}(I_s) - sg[v_{t,t}(X_{s,t}(I_s))]|^2`."
+    n_fm, n_sd, s, t, z, losses = _diagonal_rows(net, x, lr_img, g, pred, t_eps, noise_scale, P_mean, P_std, sc_frac, loss)
     if n_sd:
         X, dX_dt = lagrangian_derivative(net, z[n_fm:], s, t - s, lr_img[n_fm:], pred, t_eps)
         with torch.no_grad(), _eval_mode(ema_net):
@@ -151,15 +157,7 @@ def esd_loss(net: Callable, ema_net: Callable, x: torch.Tensor, lr_img: torch.Te
              pred: str = 'x', t_eps: float = 0.05, noise_scale: float = 1.0, P_mean: float = -0.8, P_std: float = 0.8,
              sc_frac: float = 0.25, loss: str = 'v') -> torch.Tensor:
     "Eulerian self-distillation loss (scalar): flow matching at d = 0, then `|d/ds X_{s,t}(I_s) + grad X_{s,t}(I_s) sg[v_{s,s}(I_s)]|^2`."
-    n_fm, n_sd = _split(len(x), sc_frac)
-    t_fm = sample_t(n_fm, P_mean, P_std, generator=g, device=x.device)
-    s, t = _uniform((n_sd, 2), g, x.device).sort(1).values.to(x.dtype).unbind(1)  # (n_sd,) each, s <= t
-    z, e = add_noise(x, torch.cat([t_fm, s]).to(x.dtype), noise_scale, generator=g)  # (B, 3, H, W)
-    losses = []
-    if n_fm:
-        zeros = torch.zeros(n_fm, device=x.device, dtype=x.dtype)
-        out = net(z[:n_fm], t_fm, lr_img[:n_fm], d=zeros)
-        losses.append(flow_loss(out, pred, loss, x[:n_fm], e[:n_fm], z[:n_fm], t_fm, t_eps))  # (n_fm,)
+    n_fm, n_sd, s, t, z, losses = _diagonal_rows(net, x, lr_img, g, pred, t_eps, noise_scale, P_mean, P_std, sc_frac, loss)
     if n_sd:
         z_sd, lr_sd = z[n_fm:], lr_img[n_fm:]
         with torch.no_grad(), _eval_mode(ema_net):
