@@ -486,6 +486,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'jitsr.study.report_dir': ('study.html#report_dir', 'jitsr/study.py'),
                              'jitsr.study.results_current': ('study.html#results_current', 'jitsr/study.py'),
                              'jitsr.study.run_jobs': ('study.html#run_jobs', 'jitsr/study.py'),
+                             'jitsr.study.select': ('study.html#select', 'jitsr/study.py'),
                              'jitsr.study.study': ('study.html#study', 'jitsr/study.py'),
                              'jitsr.study.toy_current': ('study.html#toy_current', 'jitsr/study.py'),
                              'jitsr.study.train_status': ('study.html#train_status', 'jitsr/study.py')},

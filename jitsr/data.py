@@ -14,10 +14,10 @@ from PIL import Image, ImageOps
 from .degrade import realesrgan_degrade
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'MAX_PIXELS', 'EMBEDDED', 'CONTEXT', 'cubic', 'resize_weights', 'out_size', 'imresize', 'imresize_torch',
-           'BadImage', 'to_array', 'to_rgb', 'load_image', 'embedded_images', 'warn', 'list_images', 'load_folder',
-           'load_images', 'shared_data', 'training_data', 'bicubic_degrade', 'modcrop', 'eval_pairs', 'pad_to',
-           'dihedral', 'to_tensor', 'SRCrops', 'StepSampler', 'train_loader']
+__all__ = ['IMAGE_EXTS', 'MAX_PIXELS', 'EMBEDDED', 'TEST_DEGRADATIONS', 'CONTEXT', 'cubic', 'resize_weights', 'out_size',
+           'imresize', 'imresize_torch', 'BadImage', 'to_array', 'to_rgb', 'load_image', 'embedded_images', 'warn',
+           'list_images', 'load_folder', 'load_images', 'shared_data', 'training_data', 'bicubic_degrade', 'modcrop',
+           'eval_pairs', 'pad_to', 'dihedral', 'to_tensor', 'SRCrops', 'StepSampler', 'train_loader']
 
 # %% ../nbs/01_data.ipynb #ce75c342
 def cubic(x, a=-0.5):
@@ -206,9 +206,15 @@ def modcrop(img: np.ndarray, scale: int) -> np.ndarray:
     h, w = img.shape[:2]
     return img[:h - h % scale, :w - w % scale]
 
+TEST_DEGRADATIONS = ('bicubic', 'realesrgan', 'none')   # none: the image is the LR as it is, and there is no HR
+
 def eval_pairs(images: dict, scale: int, degradation: str = 'bicubic', seed: int = 0):
-    "(name, hr, lr) for each image: HR cropped to a multiple of `scale`, LR its `bicubic_degrade` or, for `realesrgan`, the Real-ESRGAN LR of `(seed, image index)`."
+    "(name, hr, lr) for each image: HR cropped to a multiple of `scale`, LR its `bicubic_degrade` or, for `realesrgan`, the Real-ESRGAN LR of `(seed, image index)`; for `none`, (name, None, image)."
+    if degradation not in TEST_DEGRADATIONS:
+        raise ValueError(f"degradation {degradation!r} is not known; choose one of: {', '.join(TEST_DEGRADATIONS)}")
     for i, (name, img) in enumerate(images.items()):
+        if degradation == 'none':
+            yield name, None, img; continue
         hr = modcrop(img, scale)
         if min(hr.shape[:2]) < scale: raise ValueError(f"{name}: {img.shape[1]}x{img.shape[0]} is smaller than the scale {scale}")
         yield name, hr, (bicubic_degrade(hr, scale) if degradation == 'bicubic' else

@@ -26,17 +26,20 @@ def bicubic_upscaler(scale: int) -> Upscaler:
 def evaluate(images: dict, scale: int, upscale: Upscaler | Callable[[str, np.ndarray], np.ndarray],
              named: bool = False, progress: bool = True, desc: str = 'eval', extra: dict | None = None, keep: bool = False,
              degradation: str = 'bicubic') -> dict:
-    "Score `upscale` on `images` (name -> uint8 HR): mean metrics, `n` and `per_image` records; `extra`: more metrics {name: f(sr, hr)}; `keep`: also the predictions (`srs`)."
-    rows, srs, keys = [], [], (*METRIC_KEYS, *(extra or {}))
+    "Score `upscale` on `images` (name -> uint8 HR): mean metrics, `n` and `per_image` records; `extra`: more metrics {name: f(sr, hr)}; `keep`: also the predictions (`srs`); `degradation='none'`: the images are the LR, `extra` gets hr None and only its metrics are kept."
+    ref = degradation != 'none'
+    rows, srs, keys = [], [], (*(METRIC_KEYS if ref else ()), *(extra or {}))
     pairs = eval_pairs(images, scale, degradation)
     for name, hr, lr in tqdm(pairs, total=len(images), desc=desc, disable=not progress, leave=False):
         lr3 = to_rgb(lr)
         sr = upscale(name, lr3) if named else upscale(lr3)
         if sr.dtype != np.uint8: raise ValueError(f"{name}: the upscaler returned {sr.dtype}; round predictions to uint8")
-        if sr.shape[:2] != hr.shape[:2]:
-            raise ValueError(f"{name}: prediction is {sr.shape[1]}x{sr.shape[0]}, expected {hr.shape[1]}x{hr.shape[0]} "
-                             f"(the HR image cropped to a multiple of {scale})")
-        rows.append({'name': name, **score(sr, hr, crop=scale), **{k: float(f(sr, hr)) for k, f in (extra or {}).items()}})
+        want = hr.shape[:2] if ref else (lr.shape[0] * scale, lr.shape[1] * scale)
+        if sr.shape[:2] != want:
+            raise ValueError(f"{name}: prediction is {sr.shape[1]}x{sr.shape[0]}, expected {want[1]}x{want[0]} "
+                             + (f"(the HR image cropped to a multiple of {scale})" if ref else f"(the image x{scale})"))
+        rows.append({'name': name, **(score(sr, hr, crop=scale) if ref else {}),
+                     **{k: float(f(sr, hr)) for k, f in (extra or {}).items()}})
         if keep: srs.append(sr)
     return {'n': len(rows), **{k: float(np.mean([r[k] for r in rows])) for k in keys}, 'per_image': rows} | ({'srs': srs} if keep else {})
 

@@ -47,7 +47,8 @@ def load_datasets(datasets) -> tuple[dict[str, dict], list[str]]:
 # %% ../nbs/17_records.ipynb #d73e445d
 RECORD_KEYS = ('name', 'method', 'model', 'cond', 'flags', 'params', 'train_steps', 'train_seconds', 'sampler',
                'sample_steps', 'samples', 'sample_seed', 'setting', 'nfe', 'evals_per_image', 'seconds_per_image',
-               'dataset', 'n', 'psnr_y', 'ssim_y', 'psnr_rgb', 'ssim_rgb', 'start_psnr_y', 'start_ssim_y', 'scale', 'seed', 'git_commit',
+               'dataset', 'degradation', 'n', 'psnr_y', 'ssim_y', 'psnr_rgb', 'ssim_rgb', 'start_psnr_y', 'start_ssim_y', 'scale', 'seed',
+               'train_degradation', 'git_commit',
                'train_device', 'eval_device', 'eval_git_commit', 'run')
 
 def find_runs(runs) -> list[Path]:
@@ -72,45 +73,49 @@ def run_info(run_dir) -> dict:
             'model': cfg.model, 'cond': cfg.cond if cfg.family.samples else '', 'flags': cfg.flags, 'params': extra.get('params'),
             'train_steps': step or summary.get('steps'), 'train_seconds': summary.get('train_seconds'),
             'images_seen': (step or summary.get('steps') or 0) * cfg.batch_size, 'train_data': extra.get('train_data', cfg.data),
-            'scale': cfg.scale, 'seed': cfg.seed, 'git_commit': extra.get('git_commit', 'unknown'),
+            'scale': cfg.scale, 'seed': cfg.seed, 'train_degradation': cfg.degradation, 'git_commit': extra.get('git_commit', 'unknown'),
             'train_device': extra.get('device', cfg.device)}
 
 # %% ../nbs/17_records.ipynb #1a629587
 def _scored(res: dict, metrics=()) -> dict:
-    return {k: res[k] for k in ('n', 'psnr_y', 'ssim_y', 'psnr_rgb', 'ssim_rgb', *metric_fns(metrics))}
+    "The scores of an evaluation; a test set without HR (degradation none) has no pixel scores, so they are None."
+    return {k: res.get(k) for k in ('n', 'psnr_y', 'ssim_y', 'psnr_rgb', 'ssim_rgb', *metric_fns(metrics))}
 
-def bicubic_records(images: dict, scale: int, metrics=()) -> list[dict]:
-    "The bicubic row of every test set; `metrics`: perceptual metrics to add (`jitsr.perceptual.parse_metrics`)."
+def bicubic_records(images: dict, scale: int, metrics=(), degradation: str = 'bicubic') -> list[dict]:
+    "The bicubic row of every test set; `metrics`: perceptual metrics to add (`jitsr.perceptual.parse_metrics`); `degradation`: how the test LR is made (`jitsr.data.eval_pairs`)."
     recs = []
     for ds, ims in images.items():
-        res = evaluate(ims, scale, bicubic_upscaler(scale), progress=False, extra=metric_fns(metrics, scale))
+        res = evaluate(ims, scale, bicubic_upscaler(scale), progress=False, extra=metric_fns(metrics, scale), degradation=degradation)
         recs.append({'name': 'bicubic', 'method': 'Bicubic', 'model': 'bicubic', 'cond': '', 'flags': {}, 'params': 0,
                      'train_steps': 0, 'train_seconds': 0, 'sampler': 'direct', 'sample_steps': 0, 'samples': 1,
-                     'sample_seed': 0, 'setting': 'direct', 'nfe': 0, 'evals_per_image': 0, 'dataset': ds,
-                     'scale': scale, 'seed': None, 'git_commit': '', 'train_device': '', 'run': '', **_scored(res, metrics),
+                     'sample_seed': 0, 'setting': 'direct', 'nfe': 0, 'evals_per_image': 0, 'dataset': ds, 'degradation': degradation,
+                     'scale': scale, 'seed': None, 'train_degradation': '', 'git_commit': '', 'train_device': '', 'run': '', **_scored(res, metrics),
                      'per_image': res['per_image']})
     return recs
 
-def evaluate_run(run_dir, images: dict, settings, device='cpu', progress: bool = False, metrics=()) -> list[dict]:
-    "Records of one run: every setting as its family performs it (one `direct` read-out for regressors) on every test set in `images`; `metrics` as in `bicubic_records`."
+def evaluate_run(run_dir, images: dict, settings, device='cpu', progress: bool = False, metrics=(), degradation: str = 'bicubic') -> list[dict]:
+    "Records of one run: every setting as its family performs it (one `direct` read-out for regressors) on every test set in `images`; `metrics`, `degradation` as in `bicubic_records`."
     info = run_info(run_dir)
     net, cfg = load_run(run_dir, device=device)
     dev = next(net.parameters()).device
     samplings = list(dict.fromkeys(cfg.family.reads(s) for s in parse_samplings(settings)))   # in order, each once
     start_net = load_run(run_dir, device=dev, weights='start')[0]         # the same network untrained: the run's starting point
-    starts = {ds: evaluate(ims, cfg.scale, make_upscaler(start_net, cfg, dev), progress=False) for ds, ims in images.items()}
+    ref = degradation != 'none'                                           # with an HR to compare with
+    starts = {ds: evaluate(ims, cfg.scale, make_upscaler(start_net, cfg, dev), progress=False, degradation=degradation) if ref else
+              {'per_image': [{}] * len(ims)} for ds, ims in images.items()}
     recs = []
     for s in samplings:
         for ds, ims in images.items():
             t0 = time.time()
             with count_evals(net) as evals:
                 res = evaluate(ims, cfg.scale, make_upscaler(net, cfg, dev, s), progress=progress, desc=f"{info['name']} {s.name} {ds}",
-                               extra=metric_fns(metrics, cfg.scale))
+                               extra=metric_fns(metrics, cfg.scale), degradation=degradation)
             recs.append({**info, 'sampler': s.sampler, 'sample_steps': s.steps, 'samples': s.samples, 'sample_seed': s.seed,
                          'setting': s.name, 'nfe': nfe_of(cfg, s),
                          'evals_per_image': evals[0] / res['n'], 'seconds_per_image': (time.time() - t0) / res['n'],
-                         'dataset': ds, **_scored(res, metrics), 'start_psnr_y': starts[ds]['psnr_y'], 'start_ssim_y': starts[ds]['ssim_y'],
-                         'per_image': [{**r, 'start_psnr_y': st['psnr_y'], 'start_ssim_y': st['ssim_y']}
+                         'dataset': ds, 'degradation': degradation, **_scored(res, metrics),
+                         'start_psnr_y': starts[ds].get('psnr_y'), 'start_ssim_y': starts[ds].get('ssim_y'),
+                         'per_image': [{**r, 'start_psnr_y': st.get('psnr_y'), 'start_ssim_y': st.get('ssim_y')}
                                        for r, st in zip(res['per_image'], starts[ds]['per_image'])]})
     return recs
 
@@ -125,33 +130,38 @@ def write_evaluation(records: list[dict], out_dir, name: str, meta: dict):
         for r in records: w.writerow({**r, 'flags': json.dumps(r['flags'], sort_keys=True)})
 
 def evaluate_runs(run_dirs, datasets, settings=('mean',), out_dir='reports/results', name: str = 'results',
-                  bicubic: bool = True, scale: int | None = None, device='cpu', progress: bool = False, metrics=()) -> list[dict]:
-    "Score `run_dirs` on `datasets` with every sampler setting (and the perceptual `metrics`), add bicubic rows; write out_dir/NAME.json and .csv."
+                  bicubic: bool = True, scale: int | None = None, device='cpu', progress: bool = False, metrics=(),
+                  degradation: str = 'bicubic') -> list[dict]:
+    "Score `run_dirs` on `datasets` with every sampler setting (and the perceptual `metrics`), add bicubic rows; write out_dir/NAME.json and .csv; `degradation`: how the test LR is made (`none`: the images are the LR, scored by no-reference metrics only)."
     run_dirs, samplings, metrics = [Path(r) for r in run_dirs], parse_samplings(settings), parse_metrics(metrics)
     images, notes = load_datasets(datasets)
     if not images: notes.append("no test set is present: nothing was scored")
+    if degradation == 'none' and (full := [m for m in metric_fns(metrics) if METRICS[m].full_reference]):
+        raise ValueError(f"degradation none has no HR to compare with, so {', '.join(full)} cannot be scored; "
+                         f"choose no-reference metrics: {', '.join(m for m in METRICS if not METRICS[m].full_reference)}")
     recs = []
-    for r in run_dirs: recs += evaluate_run(r, images, samplings, device, progress, metrics)
+    for r in run_dirs: recs += evaluate_run(r, images, samplings, device, progress, metrics, degradation)
     if bicubic:
-        for s in sorted({r['scale'] for r in recs} or {scale or 4}): recs += bicubic_records(images, s, metrics)
+        for s in sorted({r['scale'] for r in recs} or {scale or 4}): recs += bicubic_records(images, s, metrics, degradation)
     where, commit = device_name(pick_device(device)), git_commit()
     for r in recs: r |= {'eval_device': where, 'eval_git_commit': commit}
     meta = {'runs': [r.as_posix() for r in run_dirs], 'datasets': parse_datasets(datasets), 'present': list(images),
-            'settings': [s.name for s in samplings], 'metrics': [*metric_fns(metrics)],
+            'settings': [s.name for s in samplings], 'metrics': [*metric_fns(metrics)], 'degradation': degradation,
             'notes': notes, 'device': where, 'torch': torch.__version__, 'git_commit': commit,
             'checkpoints': {r.as_posix(): checkpoint_digest(r) for r in run_dirs}, 'code': code_digest()}
     write_evaluation(recs, out_dir, name, meta)
     return recs
 
-def load_results(results_dir, perceptual: bool | None = None) -> tuple[list[dict], list[dict]]:
-    "(records, metas) of every evaluation results JSON in `results_dir` (other JSON there, e.g. learning.json, is skipped); a record met twice (same run, setting, test set) is kept once; `perceptual` False/True: only evaluations without/with perceptual metrics."
+def load_results(results_dir, perceptual: bool | None = None, degradation: str | None = 'bicubic') -> tuple[list[dict], list[dict]]:
+    "(records, metas) of every evaluation results JSON in `results_dir` (other JSON there, e.g. learning.json, is skipped); a record met twice (same run, setting, test set, test degradation) is kept once; `perceptual` False/True: only evaluations without/with perceptual metrics; `degradation`: only evaluations whose test LR was made so (None: all)."
     recs, metas, seen = [], [], set()
     for p in sorted(Path(results_dir).glob('*.json')):
         d = json.loads(p.read_text())
         if not isinstance(d, dict) or 'settings' not in d.get('meta', {}): continue   # evaluation results only (not learning.json)
         if perceptual is not None and bool(d['meta'].get('metrics')) != perceptual: continue
+        if degradation is not None and d['meta'].get('degradation', 'bicubic') != degradation: continue
         metas.append({**d['meta'], 'file': p.name})
         for r in d['records']:
-            key = (r['run'] or r['name'], r['setting'], r['dataset'], r['scale'])
+            key = (r['run'] or r['name'], r['setting'], r['dataset'], r['scale'], r.get('degradation', 'bicubic'))
             if key not in seen: seen.add(key); recs.append(r)
     return recs, metas

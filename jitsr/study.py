@@ -23,9 +23,9 @@ from .run import ABLATIONS, CKPT, checkpoint_digest, code_digest, git_commit, ru
 
 # %% auto #0
 __all__ = ['JIT_CPU', 'JIT_SMOKE', 'FULL_SEEDS', 'FULL_MAIN', 'FULL_ARMS', 'CLAIM_SEEDS', 'SLIDES', 'CLAIM_ARMS', 'CLAIM_RUN',
-           'BENCHMARKS', 'FLOWMAP', 'ADV', 'FLOWMAP_RUNS', 'PERCEPTION', 'PROFILES', 'ROOT', 'NBS', 'RECORD_FILES',
-           'report_dir', 'get_profile', 'train_status', 'Job', 'run_jobs', 'copy_records', 'results_current',
-           'toy_current', 'plan', 'study', 'main']
+           'BENCHMARKS', 'FLOWMAP', 'ADV', 'FLOWMAP_RUNS', 'PERCEPTION', 'REALWORLD_RUNS', 'REALWORLD', 'PROFILES',
+           'ROOT', 'NBS', 'RECORD_FILES', 'report_dir', 'get_profile', 'train_status', 'Job', 'run_jobs',
+           'copy_records', 'results_current', 'toy_current', 'plan', 'select', 'study', 'main']
 
 # %% ../nbs/21_study.ipynb #46ece9d0
 JIT_CPU = {'model': 'JiT-XS/8', 'flags': {'lr_skip': True, 'lr_add': True}}   # the CPU JiT-SR: XS/8, bicubic skip, LR add
@@ -102,6 +102,17 @@ PERCEPTION = {'perception': {**_PLANE, 'samplers': 'mean,euler:2,euler:4,euler:1
               'perception-guided': {**_PLANE, 'arms': r'jit-shortcut(-adv-s0)?$',
                                     'samplers': ','.join(f'flowmap:2+g{w}{neg}' for neg in ('', '/blur') for w in (1.5, 2, 3)) + ',flowmap:4+g2'}}
 
+# real-world degradation (issue 17): JiT-SR stream and EDSR-baseline trained on bicubic LR and on Real-ESRGAN LR (3 seeds each;
+# seed 0 of the bicubic arms is jit-stream and edsr-baseline), each tested on both LRs, and on the holdout photographs as they are
+_STREAM, _EDSR = {**JIT_CPU, 'cond': 'stream', 'steps': 500}, {'model': 'edsr-baseline', 'steps': 500, 'lr': 2e-4}
+REALWORLD_RUNS = {**_seeded({'jit-stream': _STREAM, 'edsr-baseline': _EDSR}, (1, 2)),
+                  **_seeded({'jit-stream-real': {**_STREAM, 'degradation': 'realesrgan'},
+                             'edsr-baseline-real': {**_EDSR, 'degradation': 'realesrgan'}}, (0, 1, 2))}
+_REAL_ARMS, _REAL_SEEDS = r'(jit-stream|edsr-baseline)(-real)?(-s\d)?$', r'(jit-stream|edsr-baseline)(-real)?-s\d$'
+_REAL = {'datasets': {k: BENCHMARKS[k] for k in ('Set5', 'Set14')}, 'metrics': 'stlpips,niqe', 'samplers': 'mean', 'arms': _REAL_ARMS}
+REALWORLD = {'realworld-bicubic': _REAL, 'realworld': {**_REAL, 'degradation': 'realesrgan'},
+             'photos': {**_REAL, 'datasets': {'holdout': 'embedded'}, 'metrics': 'niqe,piqe', 'degradation': 'none'}}
+
 PROFILES = {
     'cpu': {
         'jobs': 2, 'threads': 1,
@@ -115,10 +126,10 @@ PROFILES = {
                  'srgan-vgg': {'model': 'srgan', 'steps': 500, 'lr': 2e-4, 'vgg_weights': 'stlpips-vgg16', 'vgg_weight': 0.05},
                  'edsr-baseline': {'model': 'edsr-baseline', 'steps': 500, 'lr': 2e-4},
                  **_variants(JIT_CPU, steps=500, ablation_steps=500),
-                 **FLOWMAP_RUNS},
-        'eval': {'mean': {'datasets': BENCHMARKS, 'samplers': 'mean'},
-                 'heun10': {'datasets': {'holdout': 'embedded'}, 'samplers': 'heun:10'},
-                 **PERCEPTION},
+                 **FLOWMAP_RUNS, **REALWORLD_RUNS},
+        'eval': {'mean': {'datasets': BENCHMARKS, 'samplers': 'mean', 'skip': _REAL_SEEDS},
+                 'heun10': {'datasets': {'holdout': 'embedded'}, 'samplers': 'heun:10', 'skip': _REAL_SEEDS},
+                 **PERCEPTION, **REALWORLD},
         'eval_device': 'cpu',
         'sampling': {'flow_run': 'jit-token', 'shortcut_run': 'jit-shortcut',
                      'params': {'flow_steps': [1, 2, 4, 8], 'flowmap_steps': [1, 2, 4, 8], 'guided_steps': [2, 4],
@@ -239,7 +250,7 @@ def run_jobs(jobs: list[Job], parallel: int = 1, threads: int | None = None, log
     env = {k: v for k, v in os.environ.items() if k != 'IN_TEST'}   # a study run from a test is still a real study
     if threads: env |= {'OMP_NUM_THREADS': str(threads), 'MKL_NUM_THREADS': str(threads)}
     by_name = {j.name: j for j in jobs}
-    waiting, running = list(jobs), {}
+    waiting, running = [j for j in jobs if j.status == 'waiting'], {}   # a job given another status (`select`) is not run
     ok = ('done', 'up to date')
     while waiting or running:
         for name, (proc, t0, f) in list(running.items()):
@@ -279,8 +290,8 @@ def copy_records(run_dir, dest):
     for f in RECORD_FILES:
         if (Path(run_dir) / f).is_file(): shutil.copy2(Path(run_dir) / f, dest / f)
 
-def results_current(path, runs: list, datasets, samplers, metrics='') -> bool:
-    "True if results file `path` was computed by this code from these runs' checkpoints, the test sets present now, these read-outs and perceptual metrics."
+def results_current(path, runs: list, datasets, samplers, metrics='', degradation: str = 'bicubic') -> bool:
+    "True if results file `path` was computed by this code from these runs' checkpoints, the test sets present now, these read-outs, perceptual metrics and test LR."
     path = Path(path)
     if not path.is_file(): return False
     meta = json.loads(path.read_text())['meta']
@@ -288,7 +299,8 @@ def results_current(path, runs: list, datasets, samplers, metrics='') -> bool:
     try: digests = {Path(r).as_posix(): checkpoint_digest(r) for r in runs}
     except OSError: return False
     return (meta.get('checkpoints') == digests and meta.get('present') == present and meta.get('code') == code_digest()
-            and meta.get('settings') == [s.name for s in parse_samplings(samplers)] and meta.get('metrics', []) == [*metric_fns(metrics)])
+            and meta.get('settings') == [s.name for s in parse_samplings(samplers)] and meta.get('metrics', []) == [*metric_fns(metrics)]
+            and meta.get('degradation', 'bicubic') == degradation)
 
 def toy_current(toy_dir, params: dict) -> bool:
     "True if the toy experiment in `toy_dir` was run with `params`."
@@ -325,18 +337,20 @@ def plan(profile: str = 'cpu', runs_root='runs', reports='reports') -> tuple[lis
         made, covered = [], {}
         for pname, e in entries.items():
             dsets, metrics = parse_datasets(e['datasets']), e.get('metrics', '')
-            sel, cov = e.get('arms', only), covered.setdefault(metrics, set())   # regressors: once per test set and metric list
-            pick = lambda t: re.match(sel, t[len('train '):]) and not (skip and re.match(skip, t[len('train '):]))
+            deg, no = e.get('degradation', 'bicubic'), e.get('skip', skip)
+            sel, cov = e.get('arms', only), covered.setdefault((metrics, deg), set())   # regressors: once per test set, metric list and LR
+            pick = lambda t: re.match(sel, t[len('train '):]) and not (no and re.match(no, t[len('train '):]))
             use = {t: o for t, (o, jit) in trained.items() if pick(t) and (jit or set(dsets) - cov)}
             cov |= set(dsets)
             params = {'runs': '', 'datasets': dsets, 'samplers': e['samplers'], 'bicubic': True, 'out_dir': str(out),
-                      'name': pname, 'device': p['eval_device'], 'metrics': metrics}
+                      'name': pname, 'device': p['eval_device'], 'metrics': metrics, 'degradation': deg}
             job = Job(f'eval {pname}', NBS / 'eval.ipynb', out / f'{pname}.ipynb', params, after=tuple(use), always=True)
             def prepare(job=job, use=use):   # score the runs that did train
                 job.params['runs'] = ','.join(str(o) for t, o in use.items() if next(j for j in jobs if j.name == t).status in ('done', 'up to date'))
             job.prepare = prepare
             job.current = lambda job=job, out=out: results_current(out / f"{job.params['name']}.json", [r for r in job.params['runs'].split(',') if r],
-                                                                   job.params['datasets'], job.params['samplers'], job.params['metrics'])
+                                                                   job.params['datasets'], job.params['samplers'], job.params['metrics'],
+                                                                   job.params['degradation'])
             made.append(job)
         jobs.extend(made)
         return made
@@ -361,27 +375,38 @@ def plan(profile: str = 'cpu', runs_root='runs', reports='reports') -> tuple[lis
     return jobs + [report], notes
 
 # %% ../nbs/21_study.ipynb #5932c107
+def select(todo: list[Job], only: str) -> list[Job]:
+    "Mark the jobs whose names do not match `only` (a regular expression) `not selected`, so `run_jobs` leaves them; a training job left out whose run is trained counts as `up to date`, so the evaluations selected still score it."
+    for j in todo:
+        if not re.search(only, j.name):
+            j.status = 'up to date' if j.name.startswith('train ') and j.current and j.current() else 'not selected'
+    return todo
+
 def study(profile: str = 'cpu', runs_root='runs', reports='reports', jobs: int | None = None, dry_run: bool = False,
-          recompute: bool = False, echo=print) -> dict:
-    "Run (or with `dry_run`, list) the study of `profile`; `recompute`: re-run toy and evaluations even if up to date."
+          recompute: bool = False, only: str = '', echo=print) -> dict:
+    "Run (or with `dry_run`, list) the study of `profile`; `recompute`: re-run toy and evaluations even if up to date; `only`: just the jobs whose names match this regular expression (study.json keeps the earlier record of the others)."
     t0 = time.time()
     todo, notes = plan(profile, runs_root, reports)
+    if only: select(todo, only)
     if recompute:
         for j in todo:
             if not j.name.startswith('train '): j.current = None
     p, rep = get_profile(profile), report_dir(reports, profile)
     for n in notes: echo(f"note: {n}")
     if dry_run:
+        todo = [j for j in todo if j.status == 'waiting']        # the jobs `only` selected (all without it)
         for j in todo: echo(f"{j.name}: {j.notebook.name} -> {j.output}" + (' (after ' + ', '.join(j.after) + ')' if j.after and len(j.after) < 4 else ''))
         return {'profile': profile, 'jobs': [j.name for j in todo], 'notes': notes}
     old = json.loads((rep / 'study.json').read_text()) if (rep / 'study.json').is_file() else {}
-    took = {j['name']: j.get('seconds') for j in old.get('jobs', [])}
+    took, before = {j['name']: j.get('seconds') for j in old.get('jobs', [])}, {j['name']: j for j in old.get('jobs', [])}
     def record(final=False):
         "study.json; a job found up to date keeps the wall time of the run that computed it, so a re-run reproduces the report."
         d = {'profile': profile, 'command': f"python -m jitsr.study --profile {profile}", 'settings': p, 'git_commit': git_commit(),
              'parallel': jobs or p['jobs'], 'threads': p['threads'], 'seconds': time.time() - t0, 'notes': notes,
-             'jobs': [{'name': j.name, 'status': j.status, 'seconds': took.get(j.name) if j.status == 'up to date' else j.seconds,
+             'jobs': [before[j.name] if j.status == 'not selected' and j.name in before else
+                      {'name': j.name, 'status': j.status, 'seconds': took.get(j.name) if j.status == 'up to date' else j.seconds,
                        'output': os.path.relpath(j.record or j.output, rep)} for j in todo if final or j.name != 'report']}
+        if only: d['notes'] = [*old.get('notes', []), f"jobs matching {only!r} were run at the commit above; the others keep the record of the earlier study"]
         rep.mkdir(parents=True, exist_ok=True)
         (rep / 'study.json').write_text(json.dumps(d, indent=1))
         return d
@@ -399,11 +424,14 @@ def main(argv=None):
     ap.add_argument('--reports', default='reports', help='the report folder; profiles other than cpu use REPORTS/PROFILE (default reports)')
     ap.add_argument('--jobs', type=int, help="notebooks run at once (default: the profile's)")
     ap.add_argument('--dry-run', action='store_true', help='list the jobs and exit')
+    ap.add_argument('--only', default='', metavar='REGEX', help="run only the jobs whose names match, e.g. 'train jit-stream-real|eval realworld'")
     ap.add_argument('--recompute', action='store_true',
                     help='re-run the toy experiment and the evaluations even if up to date (to retrain, remove RUNS_ROOT/PROFILE)')
     args = ap.parse_args(argv)
-    try: d = study(args.profile, args.runs_root, args.reports, args.jobs, args.dry_run, args.recompute)
-    except ValueError as e:
+    try:
+        if args.only: re.compile(args.only)
+        d = study(args.profile, args.runs_root, args.reports, args.jobs, args.dry_run, args.recompute, args.only)
+    except (ValueError, re.error) as e:
         print(f"jitsr study: error: {e}", file=sys.stderr); sys.exit(2)
     if any(j['status'] not in ('done', 'up to date') for j in d.get('jobs', []) if isinstance(j, dict)): sys.exit(1)
 
