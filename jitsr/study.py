@@ -94,7 +94,7 @@ FLOWMAP_RUNS = {**{f'jit-{o}': {**FLOWMAP, 'objective': o} for o in ('shortcut',
 
 # the perception-distortion plane: every method and JiT-SR read-out scored with the perceptual metrics as well
 _PLANE = {'datasets': {k: BENCHMARKS[k] for k in ('Set5', 'Set14')}, 'metrics': 'stlpips,niqe,piqe'}
-PERCEPTION = {'perception': {**_PLANE, 'samplers': 'mean,euler:2,euler:4,euler:10,euler:4x4',   # a flow-map run reads euler:N as flowmap:N
+PERCEPTION = {'perception-dial': {**_PLANE, 'samplers': 'mean,euler:2,euler:4,euler:10,euler:4x4',   # a flow-map run reads euler:N as flowmap:N
                              'arms': r'(edsr-baseline|swinir-light|srgan|srgan-vgg|jit-stream|jit-shortcut)$'},
               'perception-flowmaps': {**_PLANE, 'samplers': 'mean,euler:2,euler:4',           # 1, 2 and 4 steps
                                       'arms': r'(jit-lsd|jit-esd|jit-shortcut-l1|jit-\w+-adv-s\d)$'},
@@ -129,7 +129,8 @@ PROFILES = {
                  **FLOWMAP_RUNS, **REALWORLD_RUNS},
         'eval': {'mean': {'datasets': BENCHMARKS, 'samplers': 'mean', 'skip': _REAL_SEEDS},
                  'heun10': {'datasets': {'holdout': 'embedded'}, 'samplers': 'heun:10', 'skip': _REAL_SEEDS},
-                 **PERCEPTION, **REALWORLD},
+                 **PERCEPTION},
+        'realworld': REALWORLD,          # evaluations of their own (reports/realworld/), so Table 1 and the plane stay bicubic
         'eval_device': 'cpu',
         'sampling': {'flow_run': 'jit-token', 'shortcut_run': 'jit-shortcut',
                      'params': {'flow_steps': [1, 2, 4, 8], 'flowmap_steps': [1, 2, 4, 8], 'guided_steps': [2, 4],
@@ -355,6 +356,7 @@ def plan(profile: str = 'cpu', runs_root='runs', reports='reports') -> tuple[lis
         jobs.extend(made)
         return made
     main_evals = eval_jobs(p['eval'], rep / 'results', skip=CLAIM_RUN if 'claims' in p else '')
+    if 'realworld' in p: eval_jobs(p['realworld'], rep / 'realworld')   # issue 17's 2x2 and the photographs
     if 'claims' in p:                     # the claims' arms: their own evaluations, then the probes and verdicts (nbs/claims.ipynb)
         cl, out = p['claims'], rep / 'claims'
         claim_evals = eval_jobs(cl['eval'], out, only=CLAIM_RUN)

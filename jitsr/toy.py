@@ -15,10 +15,11 @@ import torch.nn as nn
 from tqdm.auto import tqdm
 
 from .flow import PREDS, add_noise, flow_loss, make_generator, sample, sample_t
+from .tables import Table
 
 # %% auto #0
 __all__ = ['spiral', 'embedding', 'ToyMLP', 'ToyConfig', 'parse_list', 'train_toy', 'generate', 'sliced_wasserstein',
-           'off_manifold', 'sampler_residual', 'plot_toy', 'run_toy', 'summarize']
+           'off_manifold', 'sampler_residual', 'plot_toy', 'run_toy', 'toy_table', 'toy_findings', 'summarize']
 
 # %% ../nbs/03_toy.ipynb #b978f50e
 def spiral(n: int, generator=None) -> torch.Tensor:
@@ -185,31 +186,34 @@ def run_toy(out_dir='runs/toy', progress: bool = True, **settings) -> dict:
     return {**results, 'figure': str(out / 'toy.png')}
 
 # %% ../nbs/03_toy.ipynb #84c3a140
-def summarize(results: dict) -> str:
-    "A table of the records and the finding in words."
+def _fmt(v) -> str: return 'diverged' if v is None else f"{v:.3g}"
+
+def toy_table(results: dict) -> Table:
+    "One row per (prediction, loss), one column per D: distance to the true 2-D points / mean off-manifold norm."
+    key = {(r['pred'], r['loss'], r['D']): r for r in results['records']}
+    dims = sorted({D for _, _, D in key})
+    rows = [[p, l] + [f"{_fmt(key[(p, l, D)]['distance'])} / {_fmt(key[(p, l, D)]['off_manifold'])}" for D in dims]
+            for p, l in dict.fromkeys((p, l) for p, l, _ in key)]
+    return Table(f"Sliced Wasserstein distance to the true 2-D points (two true samples: {results['distance_floor']:.3f}) / mean off-manifold norm",
+                 ['Prediction', 'Loss'] + [f'D={D}' for D in dims], rows)
+
+def toy_findings(results: dict) -> list[str]:
+    "The finding in words: at the largest D, each prediction against x-prediction and x-prediction against its smallest-D self; then the verdict."
     key = {(r['pred'], r['loss'], r['D']): r for r in results['records']}
     preds, losses = list(dict.fromkeys(p for p, _, _ in key)), list(dict.fromkeys(l for _, l, _ in key))
     dims = sorted({D for _, _, D in key})
     lo, hi = dims[0], dims[-1]
-    fmt = lambda v: 'diverged' if v is None else f"{v:.3g}"
     dist = lambda p, l, D: math.inf if key[(p, l, D)]['distance'] is None else key[(p, l, D)]['distance']
-    lines = [f"sliced Wasserstein distance to the true 2-D points (two true samples: {results['distance_floor']:.3f})"
-             f" / mean off-manifold norm", f"{'pred':>5} {'loss':>5} " + ' '.join(f"{'D=' + str(D):>18}" for D in dims)]
-    for p in preds:
-        for l in losses:
-            cells = [f"{fmt(key[(p, l, D)]['distance'])} / {fmt(key[(p, l, D)]['off_manifold'])}" for D in dims]
-            lines.append(f"{p:>5} {l:>5} " + ' '.join(f"{c:>18}" for c in cells))
     others = [p for p in preds if p != 'x']
-    if 'x' not in preds or not others or lo == hi:
-        return '\n'.join(lines + ["(the finding needs x-prediction, another prediction and two values of D)"])
+    if 'x' not in preds or not others or lo == hi: return ["(the finding needs x-prediction, another prediction and two values of D)"]
     noise = results['settings']['noise_scale'] * math.sqrt(hi - 2)
-    verdicts = []
+    lines, verdicts = [], []
     for l in losses:
         x_hi = key[('x', l, hi)]
-        words = '; '.join(f"{p}-prediction {fmt(key[(p, l, hi)]['distance'])} ({dist(p, l, hi) / dist('x', l, hi):.1f}x x's)"
-                          f" and {fmt(key[(p, l, hi)]['off_manifold'])} off the manifold" for p in others)
-        lines.append(f"{l}-loss, D={hi}: x-prediction is {fmt(x_hi['distance'])} from the true points ({dist('x', l, hi) / dist('x', l, lo):.1f}x "
-                     f"its D={lo} value) and {fmt(x_hi['off_manifold'])} off the manifold (the sampler's t_eps clamp alone leaves "
+        words = '; '.join(f"{p}-prediction {_fmt(key[(p, l, hi)]['distance'])} ({dist(p, l, hi) / dist('x', l, hi):.1f}x x's)"
+                          f" and {_fmt(key[(p, l, hi)]['off_manifold'])} off the manifold" for p in others)
+        lines.append(f"{l}-loss, D={hi}: x-prediction is {_fmt(x_hi['distance'])} from the true points ({dist('x', l, hi) / dist('x', l, lo):.1f}x "
+                     f"its D={lo} value) and {_fmt(x_hi['off_manifold'])} off the manifold (the sampler's t_eps clamp alone leaves "
                      f"{x_hi['off_manifold_floor']:.3g}, pure noise would be {noise:.3g}); {words}.")
         verdicts.append((dist('x', l, hi) <= 2 * dist('x', l, lo), [p for p in others if dist(p, l, hi) >= 2 * dist('x', l, hi)]))
     x_ok = all(ok for ok, _ in verdicts)
@@ -219,4 +223,10 @@ def summarize(results: dict) -> str:
     elif x_ok and failed: verdict = (f"is partly reproduced: x-prediction works and {', '.join(failed)}-prediction fails, but "
                                      f"{', '.join(kept)}-prediction stays within 2x of x-prediction's 2-D distance (see its off-manifold norm)")
     else: verdict = "is NOT reproduced" + ("" if x_ok else f": x-prediction itself is more than 2x farther at D={hi} than at D={lo}")
-    return '\n'.join(lines + [f"At D={hi}, the paper's finding (only x-prediction still produces the 2-D distribution) {verdict}."])
+    return [f"At D={hi}, the paper's finding (only x-prediction still produces the 2-D distribution) {verdict}."] + lines
+
+def summarize(results: dict) -> str:
+    "The table as text and the finding in words (for a console; the report shows `toy_table` and `toy_findings`)."
+    t = toy_table(results)
+    return '\n'.join([t.caption, ' '.join(f'{c:>18}' for c in t.columns)] + [' '.join(f'{c:>18}' for c in r) for r in t.rows]
+                     + toy_findings(results))
