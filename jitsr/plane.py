@@ -8,7 +8,7 @@ import numpy as np
 
 from .perceptual import METRICS
 from .records import load_results
-from .tables import Table, fmt_db
+from .tables import Table, fmt_db, mean_sd
 
 # %% auto #0
 __all__ = ['PLANE_KEYS', 'perception_records', 'label', 'pareto_front', 'plane_table', 'plane_text', 'plane_records',
@@ -129,18 +129,14 @@ def finetune_rows(records, dataset: str, config_of, metric: str = 'stlpips') -> 
                          'verdict': _verdict(dm)})
     return rows
 
-def _ms(xs, fmt='{:.2f}') -> str:
-    "mean ± sd over seeds (sd only with two or more)."
-    return fmt.format(np.mean(xs)) + (f" ± {fmt.format(np.std(xs, ddof=1)).lstrip('+')}" if len(xs) > 1 else '')
-
 def finetune_table(rows, dataset: str, metric: str = 'stlpips') -> Table:
     "The rows of `finetune_rows` as a table."
     return Table(f'Adversarial LoRA fine-tuning against its base model, {dataset} (x4), same read-out and NFE',
                  ['Fine-tuned', 'Adversarial', 'Read-out', 'NFE', 'Seeds', 'Base PSNR', f'Base {metric}', 'PSNR', metric,
                   'PSNR - base (dB)', f'{metric} - base', f'images better ({metric})', 'Verdict'],
                  [[r['method'], 'yes' if r['adversarial'] else 'no (control)', r['setting'], str(r['nfe']), str(r['seeds']),
-                   f"{r['base_psnr']:.2f}", f"{r['base_metric']:.4f}", _ms(r['psnr']), _ms(r['metric'], '{:.4f}'),
-                   _ms(r['d_psnr'], '{:+.2f}'), _ms(r['d_metric'], '{:+.4f}'), f"{r['better']}/{r['images']}", r['verdict']] for r in rows],
+                   f"{r['base_psnr']:.2f}", f"{r['base_metric']:.4f}", mean_sd(r['psnr']), mean_sd(r['metric'], '{:.4f}'),
+                   mean_sd(r['d_psnr'], '{:+.2f}'), mean_sd(r['d_metric'], '{:+.4f}'), f"{r['better']}/{r['images']}", r['verdict']] for r in rows],
                  notes=[f"Differences are paired per image (fine-tuned minus base), averaged over the images of each seed; mean ± sd over "
                         f"seeds. Verdict on {metric} (lower is better): improves / worsens when the mean exceeds its sd over seeds, "
                         "else does not separate."])

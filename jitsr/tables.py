@@ -6,14 +6,15 @@
 from __future__ import annotations
 import dataclasses, html, json, os, re
 from pathlib import Path
+import numpy as np
 
 from .families import is_generative
 from .run import ABLATIONS, ablation_of, run_config
 
 # %% auto #0
 __all__ = ['TABLE_CSS', 'ORDER', 'COND_ORDER', 'SLIDES_TABLE1', 'PUBLISHED_X4', 'Table', 'fmt_db', 'fmt_params', 'fmt_seconds',
-           'fmt_score', 'datasets_of', 'runs_of', 'run_link', 'table1', 'standing', 'standing_text', 'ablation_table',
-           'reference_tables', 'provenance']
+           'fmt_score', 'mean_sd', 'datasets_of', 'runs_of', 'run_link', 'table1', 'standing', 'standing_text',
+           'ablation_table', 'reference_tables', 'provenance']
 
 # %% ../nbs/18_tables.ipynb #8c72c4f2
 _NUMERIC = re.compile(r'^([-+]?\d|-$|\?$)')
@@ -88,6 +89,12 @@ def fmt_seconds(s) -> str:
 
 def fmt_score(r: dict | None) -> str:
     return f"{r['psnr_y']:.2f} / {r['ssim_y']:.4f}" if r else ''
+
+def mean_sd(xs, fmt: str = '{:.2f}') -> str:
+    "mean ± sd (over seeds, say) of the values of `xs` that are not None; the sd only with two or more, '-' with none."
+    xs = [x for x in xs if x is not None]
+    if not xs: return '-'
+    return fmt.format(np.mean(xs)) + (f" ± {fmt.format(np.std(xs, ddof=1)).lstrip('+')}" if len(xs) > 1 else '')
 
 # %% ../nbs/18_tables.ipynb #a870114e
 ORDER = ('bicubic', 'edsr-baseline', 'edsr', 'srresnet', 'srgan', 'swinir-light', 'swinir')
