@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, NamedTuple
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -17,10 +18,11 @@ from scipy.ndimage import convolve
 from scipy.special import gamma
 
 # %% auto #0
-__all__ = ['STLPIPS_PIN', 'STLPIPS_NETS', 'NIQE_PARAMS', 'PYPIQE_PIN', 'METRICS', 'PIXEL_METRICS', 'package_file', 'BlurPool',
-           'build_taps', 'unit_normalize', 'STLPIPS', 'stlpips_model', 'to_signed', 'stlpips_batch', 'stlpips',
-           'niqe_params', 'niqe_luma', 'aggd_fit', 'block_features', 'mscn', 'half_size', 'niqe_y', 'niqe', 'piqe',
-           'Metric', 'perceptual_scores', 'parse_metrics', 'metric_fns']
+__all__ = ['STLPIPS_PIN', 'STLPIPS_NETS', 'NIQE_PARAMS', 'PIQE_CONVENTIONS', 'METRICS', 'PIXEL_METRICS', 'package_file',
+           'BlurPool', 'build_taps', 'unit_normalize', 'STLPIPS', 'stlpips_model', 'to_signed', 'stlpips_batch',
+           'stlpips', 'niqe_params', 'niqe_luma', 'aggd_fit', 'block_features', 'mscn', 'half_size', 'niqe_y', 'niqe',
+           'piqe_window', 'piqe_gray', 'piqe_blocks', 'piqe', 'Metric', 'perceptual_scores', 'parse_metrics',
+           'metric_fns']
 
 # %% ../nbs/26_perceptual.ipynb #4459e3c9
 def package_file(package: str, rel: str, pin: str) -> Path:
@@ -227,17 +229,60 @@ def niqe(img: np.ndarray, crop: int = 0) -> float:
     if crop: y = y[crop:-crop, crop:-crop]
     return niqe_y(y)
 
-# %% ../nbs/26_perceptual.ipynb #3d1e5159
-PYPIQE_PIN = 'pypiqe==1.2'
+# %% ../nbs/26_perceptual.ipynb #79f75480
+def piqe_window(size: int = 7, sigma: float = 7 / 6) -> np.ndarray:
+    "The (size, size) Gaussian window exp(-(x^2 + y^2) / (2 sigma^2)) of PIQE's MSCN coefficients, normalised to sum 1."
+    x = np.arange(size) - (size - 1) / 2
+    g = np.exp(-x ** 2 / (2 * sigma ** 2))
+    w = np.outer(g, g)
+    return w / w.sum()
 
-def piqe(img: np.ndarray) -> float:
-    "PIQE of a uint8 RGB (H, W, 3) or gray (H, W) image, 0..100; lower is better."
-    try: from pypiqe import piqe as _piqe
-    except ImportError as e: raise ModuleNotFoundError(f"PIQE needs pypiqe and its OpenCV: pip install {PYPIQE_PIN} ({e})") from None
+# %% ../nbs/26_perceptual.ipynb #dff3368a
+PIQE_CONVENTIONS = ('pypiqe', 'matlab')
+
+def piqe_gray(img: np.ndarray, convention: str = 'pypiqe') -> np.ndarray:
+    "PIQE's float64 gray image of a uint8 RGB (H, W, 3) or gray (H, W[, 1]) image: padded to whole 16x16 blocks, in 0..255."
+    if convention not in PIQE_CONVENTIONS:
+        raise ValueError(f"unknown PIQE convention {convention!r}; allowed: {', '.join(PIQE_CONVENTIONS)}")
     img = np.asarray(img)
+    if img.dtype != np.uint8: raise ValueError(f"PIQE takes uint8 images, got {img.dtype}")
     if img.ndim == 3 and img.shape[2] == 1: img = img[..., 0]
-    if img.ndim == 3: img = np.ascontiguousarray(img[..., ::-1])     # RGB -> the BGR order pypiqe expects
-    return float(_piqe(img)[0])
+    if img.ndim == 3 and img.shape[2] == 3:
+        r, g, b = (img[..., i].astype(np.int32) for i in range(3))
+        if convention == 'pypiqe': y = (9798 * r + 19235 * g + 3735 * b + 2 ** 14) >> 15                 # OpenCV's uint8 BGR2GRAY
+        else: y = np.floor(0.298936021293775 * r + 0.587043074451121 * g + 0.114020904255103 * b + 0.5)  # rgb2gray
+    elif img.ndim == 2: y = img
+    else: raise ValueError(f"PIQE takes (H, W, 3) or gray images, got shape {img.shape}")
+    pad = ((0, -y.shape[0] % 16), (0, -y.shape[1] % 16))
+    y = np.pad(y.astype(np.float64), pad, mode='symmetric' if convention == 'pypiqe' else 'edge')
+    if convention == 'pypiqe' and y.max() > 0: y = np.round(255 * (y / y.max()))
+    return y
+
+# %% ../nbs/26_perceptual.ipynb #d540c55b
+_PIQE_SURROUND = [c for c in range(16) if c not in (7, 9)]     # MATLAB deletes column 8, then column 9 of the 15 left
+
+def piqe_blocks(z: np.ndarray, threshold: float = 0.1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "(variance, impaired, noisy) of the active 16x16 blocks of MSCN coefficients `z` (sides multiples of 16), row-major."
+    h, w = z.shape
+    b = z.reshape(h // 16, 16, w // 16, 16).swapaxes(1, 2).reshape(-1, 16, 16)
+    var = b.reshape(len(b), 256).var(axis=1, ddof=1)
+    b, var = b[var > threshold], var[var > threshold]
+    edges = np.stack([b[:, 0], b[:, :, -1], b[:, -1], b[:, :, 0]], axis=1)              # top, right, bottom, left
+    impaired = (sliding_window_view(edges, 6, axis=2).std(axis=-1, ddof=1) < threshold).any(axis=(1, 2))
+    centre = b[:, :, [7, 8]].reshape(len(b), 32).std(axis=1, ddof=1)
+    surround = b[:, :, _PIQE_SURROUND].reshape(len(b), 224).std(axis=1, ddof=1)
+    sigma = np.sqrt(var)
+    with np.errstate(divide='ignore', invalid='ignore'):
+        alpha = centre / surround
+        alpha[np.isnan(alpha)] = 0
+        beta = np.abs(sigma - alpha) / np.maximum(sigma, alpha)
+    return var, impaired, sigma > 2 * beta
+
+# %% ../nbs/26_perceptual.ipynb #0a9502cc
+def piqe(img: np.ndarray, convention: str = 'pypiqe') -> float:
+    "PIQE of a uint8 RGB (H, W, 3) or gray (H, W) image, 0..100; lower is better. `convention`: 'pypiqe' (1.2) or 'matlab'."
+    var, impaired, noisy = piqe_blocks(mscn(piqe_gray(img, convention), piqe_window()))
+    return float(100 * ((impaired * (1 - var) + noisy * var).sum() + 1) / (len(var) + 1))
 
 # %% ../nbs/26_perceptual.ipynb #0c18d6d3
 class Metric(NamedTuple):
@@ -250,7 +295,7 @@ METRICS = {
     'stlpips': Metric(partial(stlpips, net='alex'), True, True, 'ST-LPIPS, shift-tolerant AlexNet (Ghildyal & Liu 2022)'),
     'stlpips_vgg': Metric(partial(stlpips, net='vgg'), True, True, 'ST-LPIPS, shift-tolerant VGG16 (Ghildyal & Liu 2022)'),
     'niqe': Metric(niqe, False, True, 'NIQE (Mittal et al. 2013) with basicsr 1.4.2 pristine model'),
-    'piqe': Metric(piqe, False, True, 'PIQE (Venkatanath et al. 2015), MATLAB piqe via pypiqe'),
+    'piqe': Metric(piqe, False, True, 'PIQE (Venkatanath et al. 2015), MATLAB piqe as pypiqe 1.2 computes it (numpy/scipy)'),
 }
 
 def perceptual_scores(sr: np.ndarray, hr: np.ndarray | None, names, crop: int = 0) -> dict[str, float]:
