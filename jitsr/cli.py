@@ -81,11 +81,13 @@ def cmd_eval(args):
 def cmd_upscale(args):
     from jitsr.upscale import upscale_file
     rec = upscale_file(args.input, args.output, args.ckpt, _sampling(args), force=args.force, device=args.device, tile=args.tile,
-                       uncertainty=args.uncertainty)
+                       uncertainty=args.uncertainty, degradation=args.degradation, save_lr=args.save_lr)
     print(json.dumps(rec) if args.json else
           f"wrote {rec['output']}: {rec['width']}x{rec['height']} {rec['mode']}, x{rec['scale']} by {rec['model']} "
           f"{rec['cond']}, read-out {rec['setting']} (NFE {rec['nfe_per_tile']} per tile), {rec['seconds']:.1f} s"
-          + (f"; the mean of its samples, with the uncertainty map {u['output']} ({u['scale']})" if (u := rec.get('uncertainty')) else ''))
+          + (f"; the mean of its samples, with the uncertainty map {u['output']} ({u['scale']})" if (u := rec.get('uncertainty')) else '')
+          + (f"; IN taken as HR, cropped to {rec['width']}x{rec['height']} and degraded ({d})"
+             + (f", its LR written to {rec['lr']}" if 'lr' in rec else '') if (d := rec['degradation']) != 'none' else ''))
 
 def _sampling(args):
     "The sampler setting (`jitsr.infer.Sampling`) of the command-line options."
@@ -133,7 +135,11 @@ def parser():
     _sampling_args(u, '', device='auto')
     u.add_argument('--uncertainty', metavar='MAP', help='also write the per-pixel std of Y over the --samples K >= 2 samples (euler or heun) '
                    'as a 16-bit gray PNG, value / 256 = std in 8-bit grey levels; OUT is then the mean of the K samples')
-    u.add_argument('--force', action='store_true', help='overwrite OUT (and MAP) if it exists, even when it is IN')
+    u.add_argument('--degradation', default='none', metavar='{none,bicubic,realesrgan}',   # checked by upscale_file: a one-line error
+                   help='none: IN is the LR (default); bicubic or realesrgan: IN is an HR image, cropped to a multiple of the scale '
+                   'and degraded first as eval does (realesrgan: the draw of --seed), so OUT is the size of the cropped IN')
+    u.add_argument('--save-lr', metavar='FILE', help='with --degradation bicubic|realesrgan: also write the LR the model was given (PNG)')
+    u.add_argument('--force', action='store_true', help='overwrite OUT (MAP, FILE) if it exists, even when it is IN')
     u.add_argument('--json', action='store_true', help='print one JSON object as the last line')
     u.set_defaults(func=cmd_upscale)
     return p

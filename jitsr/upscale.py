@@ -11,14 +11,15 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps, PngImagePlugin
 
-from .data import BadImage, eval_pairs, imresize, load_image, to_rgb
+from .data import TEST_DEGRADATIONS, BadImage, bicubic_degrade, eval_pairs, imresize, load_image, modcrop, to_rgb
 from .metrics import match_channels, score
 from .infer import Sampling, describe, make_upscaler
 from .run import load_run
 from .uncertainty import MAP_SCALE, encode_map, mean_and_std, posterior_samples
 
 # %% auto #0
-__all__ = ['PNG_MODES', 'read_input', 'to_gray', 'upscale_array', 'output_path', 'write_png', 'upscale_file', 'compare']
+__all__ = ['PNG_MODES', 'read_input', 'to_gray', 'upscale_array', 'degrade_input', 'output_path', 'write_png', 'upscale_file',
+           'compare']
 
 # %% ../nbs/15_upscale.ipynb #f6e28720
 def read_input(path) -> tuple[np.ndarray, np.ndarray | None]:
@@ -51,6 +52,15 @@ def upscale_array(colour: np.ndarray, alpha: np.ndarray | None, upscale, scale: 
     if gray: sr = to_gray(sr)
     if alpha is None: return sr
     return np.concatenate([sr, imresize(alpha[..., None], scale)], 2)
+
+# %% ../nbs/15_upscale.ipynb #37d448b5
+def degrade_input(colour: np.ndarray, alpha: np.ndarray | None, scale: int, degradation: str = 'none', seed: int = 0,
+                  name: str = 'image') -> tuple[np.ndarray, np.ndarray | None]:
+    "The LR (colour, alpha) of an input taken as HR by `eval_pairs` (`none`: the input itself); gray stays gray, alpha bicubic."
+    _, hr, lr = next(eval_pairs({name: colour}, scale, degradation, seed))
+    if hr is None: return colour, alpha
+    if lr.shape[2] != colour.shape[2]: lr = to_gray(lr)
+    return lr, alpha if alpha is None else bicubic_degrade(modcrop(alpha, scale), scale)
 
 # %% ../nbs/15_upscale.ipynb #601caa58
 PNG_MODES = {1: 'L', 2: 'LA', 3: 'RGB', 4: 'RGBA'}   # channels -> PNG colour type
@@ -89,24 +99,40 @@ def write_png(img: np.ndarray, path, info: dict | None = None):
         raise ValueError(f"cannot write {path}: {e.strerror or e}") from None
 
 # %% ../nbs/15_upscale.ipynb #71eb2910
+def _side_path(inp, path, option: str, force: bool, **taken) -> Path:
+    "A second PNG to write, checked as OUT is and refused where it is one of the paths `taken` (name: path or None)."
+    path = output_path(inp, path, force)
+    for name, p in taken.items():
+        if p and path.resolve() == p.resolve(): raise ValueError(f"{option} {path} is the {name.replace('_', ' ')}; give another PNG file")
+    return path
+
 def _map_path(inp, out: Path, umap, s: Sampling, force: bool) -> Path:
     "The uncertainty PNG to write, after the checks that need no model: K >= 2 samples of euler or heun, another file than `out`."
     if s.samples < 2: raise ValueError(f"--uncertainty needs --samples K with K >= 2 (the map is the std of K samples), got {s.samples}")
     if s.sampler not in ('euler', 'heun'): raise ValueError(f"--uncertainty needs --sampler euler or heun (samples that differ), got {s.sampler}")
-    umap = output_path(inp, umap, force)
-    if umap.resolve() == out.resolve(): raise ValueError(f"--uncertainty {umap} is the output image; give another PNG file")
-    return umap
+    return _side_path(inp, umap, '--uncertainty', force, output_image=out)
+
+def _lr_path(inp, lr, degradation: str, force: bool, **taken) -> Path:
+    "The LR PNG to write: only with a degradation, another file than the output and the map."
+    if degradation == 'none': raise ValueError("--save-lr needs --degradation bicubic or realesrgan (with none, IN is the LR already)")
+    return _side_path(inp, lr, '--save-lr', force, **taken)
 
 def upscale_file(inp, out, run_dir, s: Sampling | str = 'mean', force: bool = False, device: str = 'auto',
-                 tile: int | None = None, uncertainty=None) -> dict:
+                 tile: int | None = None, uncertainty=None, degradation: str = 'none', save_lr=None) -> dict:
     """Upscale image file `inp` with the run in `run_dir`, read out by sampler setting `s`, and write the PNG `out`; returns what was done.
-    `uncertainty`: also write there the map (std of Y over the `s.samples` samples, 16-bit, value / MAP_SCALE grey levels); `out` is their mean."""
+    `uncertainty`: also write there the map (std of Y over the `s.samples` samples, 16-bit, value / MAP_SCALE grey levels); `out` is their mean.
+    `degradation` `bicubic` or `realesrgan` (seed `s.seed`): `inp` is an HR image, degraded first (`degrade_input`); `save_lr`: write that LR there."""
     t0, s = time.time(), Sampling.parse(s)
+    if degradation not in TEST_DEGRADATIONS:
+        raise ValueError(f"--degradation {degradation!r} is not known; choose one of: {', '.join(TEST_DEGRADATIONS)}")
     out = output_path(inp, out, force)
     umap = uncertainty and _map_path(inp, out, uncertainty, s, force)
+    lr_out = save_lr and _lr_path(inp, save_lr, degradation, force, output_image=out, uncertainty_map=umap)
     colour, alpha = read_input(inp)
     net, cfg = load_run(run_dir, device)
-    rec = {'model': cfg.model, 'cond': cfg.cond, 'scale': cfg.scale, **describe(cfg, s), 'tile': tile or cfg.crop // cfg.scale}
+    colour, alpha = degrade_input(colour, alpha, cfg.scale, degradation, s.seed, Path(inp).name)
+    deg = {'degradation': degradation, **({'degradation_seed': s.seed} if degradation == 'realesrgan' else {})}
+    rec = {'model': cfg.model, 'cond': cfg.cond, 'scale': cfg.scale, **describe(cfg, s), 'tile': tile or cfg.crop // cfg.scale, **deg}
     if umap:
         maps = []
         def up(lr):
@@ -120,8 +146,10 @@ def upscale_file(inp, out, run_dir, s: Sampling | str = 'mean', force: bool = Fa
         rec['uncertainty'] = {'output': str(umap), 'scale': f'value / {MAP_SCALE} = std of Y (8-bit grey levels) over {s.samples} samples',
                               'mean_std': float(maps[0].mean()), 'max_std': float(maps[0].max())}
         write_png(encode_map(maps[0]), umap, info=rec)
+    if lr_out:
+        write_png(colour if alpha is None else np.concatenate([colour, alpha[..., None]], 2), lr_out, info={'scale': cfg.scale, **deg})
     write_png(img, out, info=rec)
-    return {'input': str(inp), 'output': str(out), 'run': str(run_dir), **rec, 'width': img.shape[1],
+    return {'input': str(inp), 'output': str(out), **({'lr': str(lr_out)} if lr_out else {}), 'run': str(run_dir), **rec, 'width': img.shape[1],
             'height': img.shape[0], 'mode': PNG_MODES[img.shape[2]], 'seconds': time.time() - t0}
 
 # %% ../nbs/15_upscale.ipynb #72b93b49

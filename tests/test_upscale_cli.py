@@ -142,6 +142,35 @@ def test_uncertainty_map(capsys, run, tmp_path):
     refused(capsys, 'exists; pass --force', tmp_path / 'in.png', tmp_path / 'o.png', *ck, '--samples', 2, '--uncertainty', tmp_path / 'map.png')
     assert not (tmp_path / 'o.png').exists() and not (tmp_path / 'm2.png').exists()
 
+def test_degradation(capsys, run, tmp_path):
+    "--degradation bicubic|realesrgan: IN is an HR image, cropped to a multiple of the scale and degraded first; --save-lr writes that LR."
+    from jitsr.data import eval_pairs
+    src = tmp_path / 'in.png'
+    Image.fromarray(RGB).save(src)                                                        # 37x23: cropped to 36x20
+    ck = ('--ckpt', run, '--device', 'cpu')
+    def out(name, *opts):
+        code, o, err = upscale(capsys, src, tmp_path / name, *ck, *opts, '--json')
+        assert code == 0, err
+        return np.asarray(Image.open(tmp_path / name)), json.loads(o.strip().splitlines()[-1])
+    a, rec = out('a.png', '--degradation', 'realesrgan', '--seed', 3, '--save-lr', tmp_path / 'lr.png')
+    assert a.shape == (20, 36, 3) and (rec['width'], rec['height'], rec['degradation_seed'], rec['lr']) == (36, 20, 3, str(tmp_path / 'lr.png'))
+    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / 'lr.png')), next(eval_pairs({'in': RGB}, 4, 'realesrgan', 3))[2])
+    np.testing.assert_array_equal(a, out('b.png', '--degradation', 'realesrgan', '--seed', 3)[0])   # same seed, same output
+    assert not np.array_equal(np.asarray(Image.open(tmp_path / 'lr.png')), next(eval_pairs({'in': RGB}, 4, 'realesrgan', 4))[2])
+    b, rec = out('c.png', '--degradation', 'bicubic')
+    assert b.shape == (20, 36, 3) and rec['degradation'] == 'bicubic' and 'degradation_seed' not in rec
+    refused(capsys, "--degradation 'jpeg' is not known; choose one of: bicubic, realesrgan, none", src, tmp_path / 'd.png', *ck, '--degradation', 'jpeg')
+    refused(capsys, '--save-lr needs --degradation bicubic or realesrgan', src, tmp_path / 'd.png', *ck, '--save-lr', tmp_path / 'e.png')
+    refused(capsys, f"--save-lr {tmp_path / 'd.png'} is the output image", src, tmp_path / 'd.png', *ck, '--degradation', 'bicubic',
+            '--save-lr', tmp_path / 'd.png')
+    refused(capsys, 'exists; pass --force', src, tmp_path / 'd.png', *ck, '--degradation', 'bicubic', '--save-lr', tmp_path / 'lr.png')
+    Image.fromarray(RGB[:3]).save(tmp_path / 'thin.png')
+    refused(capsys, 'thin.png: 37x3 is smaller than the scale 4', tmp_path / 'thin.png', tmp_path / 'd.png', *ck, '--degradation', 'realesrgan')
+    assert not (tmp_path / 'd.png').exists() and not (tmp_path / 'e.png').exists()
+    r = jitsr('upscale', src, tmp_path / 'f.png', '--ckpt', run, '--degradation', 'lanczos', check=False)   # the installed command
+    assert r.returncode == 2 and r.stderr.strip().splitlines() == ["jitsr upscale: error: --degradation 'lanczos' is not known; "
+                                                                   "choose one of: bicubic, realesrgan, none"], r.stderr
+
 def test_output_rules(capsys, run, tmp_path):
     src = tmp_path / 'in.png'
     Image.fromarray(RGB).save(src)
