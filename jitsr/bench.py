@@ -136,7 +136,7 @@ def attention_ratio(batch: int = 16, heads: int = 4, tokens: int = 128, head_dim
         out[f'ratio_{mode}'] = out[f'explicit_{mode}_s'] / out[f'sdpa_{mode}_s']
     return out
 
-# %% ../nbs/22_bench.ipynb #f98d74bc
+# %% ../nbs/22_bench.ipynb #6bde2076
 def bench_variants(cfg: TrainConfig, variants: dict[str, dict], rounds: int = 5, iters: int = 2) -> dict:
     "{name: images/s, ratio to the first variant (median over alternating rounds), per core, first step} of each variant of `cfg`."
     own = torch.get_num_threads()
@@ -173,7 +173,7 @@ def bench_variants(cfg: TrainConfig, variants: dict[str, dict], rounds: int = 5,
                      'ratio_per_core': ratio * steps[base][2] / threads, 'first_s': first[name]}
     return out
 
-# %% ../nbs/22_bench.ipynb #91ee5e47
+# %% ../nbs/22_bench.ipynb #7fbde6b8
 MATMUL_OPS = ('mm', 'matmul', 'conv')                     # aten::mm, addmm, bmm, matmul, the convolutions and their backward
 ATTENTION_OPS = ('scaled_dot_product', 'flash_attention')
 
