@@ -54,6 +54,8 @@ class ResBlock(nn.Module):
 
 class EDSR(nn.Module):
     "EDSR (Lim et al. 2017): lr (B, 3, h, w) in [-1, 1] -> (B, 3, h*scale, w*scale)."
+    memory_format = torch.contiguous_format    # the convolutions' input layout; training sets channels_last (see above)
+
     def __init__(self, scale=4, n_resblocks=16, n_feats=64, res_scale=1.0):
         super().__init__()
         self.scale = scale
@@ -63,7 +65,7 @@ class EDSR(nn.Module):
         self.tail = nn.Sequential(pixel_shuffle_up(scale, n_feats), conv3x3(n_feats, 3))
 
     def forward(self, lr):
-        x = self.head(lr - self.rgb_mean)  # (B, C, h, w)
+        x = self.head((lr - self.rgb_mean).contiguous(memory_format=self.memory_format))  # (B, C, h, w)
         x = x + self.body(x)               # long skip over the body
         return self.tail(x) + self.rgb_mean  # (B, 3, h*scale, w*scale)
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/22_bench.ipynb #b5a7d47f
 from __future__ import annotations
-import time
+import statistics, time
 import numpy as np
 import torch
 from torch.utils.flop_counter import FlopCounterMode
@@ -12,11 +12,11 @@ from torch.utils.flop_counter import FlopCounterMode
 from .families import Nets
 from .infer import Sampling, make_upscaler, nfe_of, sr_function
 from .run import TrainConfig, build_model, pick_device
-from .train import step_generator
+from .train import adamw, setup, step_generator
 
 # %% auto #0
-__all__ = ['PEAK_TFLOPS', 'device_peak', 'bench_train', 'bench_sample', 'bench_upscale', 'matmul_peak', 'cpu_info',
-           'attention_ratio']
+__all__ = ['PEAK_TFLOPS', 'MATMUL_OPS', 'ATTENTION_OPS', 'device_peak', 'train_step', 'bench_train', 'bench_sample',
+           'bench_upscale', 'matmul_peak', 'cpu_info', 'attention_ratio', 'bench_variants', 'profile_train']
 
 # %% ../nbs/22_bench.ipynb #6ed115e7
 PEAK_TFLOPS = {'H100': 989.0, 'H200': 989.0, 'A100': 312.0, 'L40S': 362.0, 'RTX 4090': 165.0}   # dense bf16
@@ -30,18 +30,27 @@ def device_peak(device: torch.device) -> tuple[str, float | None]:
 def _sync(device):
     if device.type == 'cuda': torch.cuda.synchronize(device)
 
-def bench_train(cfg: TrainConfig, iters: int = 10, warmup: int = 3) -> dict:
-    "Training throughput of `cfg`'s model on random crops (the data pipeline is not timed)."
+def train_step(cfg: TrainConfig, optim: dict | None = None, memory_format: torch.memory_format | None = None):
+    "`step(i)`: training step `i` of `cfg` as `jitsr.train.train` takes it, on fixed random crops; `optim` overrides AdamW's settings."
     device = pick_device(cfg.device)
-    net = build_model(cfg).to(device).train()
-    nets = Nets(net, torch.compile(net) if cfg.compile else net)      # the model is its own EMA teacher (flow maps)
-    opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, betas=cfg.betas)
-    amp = torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == 'cuda')
+    parts, _ = setup(cfg, device)                                     # the loop's network, EMA and AdamW
+    net, ema = parts['model'].train(), parts['ema']
+    if memory_format is not None:                                     # the CNNs' layout (jitsr.baselines.EDSR)
+        if not hasattr(net, 'memory_format'): raise ValueError(f"{cfg.model} has no memory_format setting")
+        net.memory_format = memory_format
+    nets = Nets(net, torch.compile(net) if cfg.compile else net, ema.module)
+    opt, amp = adamw(net, cfg, **optim) if optim else parts['opt'], cfg.autocast(device)
     hr = torch.rand(cfg.batch_size, 3, cfg.crop, cfg.crop, device=device)
     lr = torch.rand(cfg.batch_size, 3, cfg.crop // cfg.scale, cfg.crop // cfg.scale, device=device)
     def step(i):
         with amp: loss = cfg.family.loss(nets, hr, lr, cfg, step_generator(cfg.seed, i))
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); ema.update_parameters(net)
+    return step
+
+def bench_train(cfg: TrainConfig, iters: int = 10, warmup: int = 3) -> dict:
+    "Training throughput of `cfg`'s model on random crops (the data pipeline is not timed)."
+    device = pick_device(cfg.device)
+    step = train_step(cfg)
     with FlopCounterMode(display=False) as fc: step(0)
     for i in range(warmup): step(i)
     if device.type == 'cuda': torch.cuda.reset_peak_memory_stats(device)
@@ -105,7 +114,6 @@ def cpu_info() -> dict:
     name = next((l.split(':', 1)[1].strip() for l in text.splitlines() if l.startswith('model name')), platform.processor())
     return {'cpu': name, 'amx': 'amx_bf16' in text, 'cores': os.cpu_count(), 'load_avg': list(os.getloadavg())}
 
-
 # %% ../nbs/22_bench.ipynb #c5a55642
 def attention_ratio(batch: int = 16, heads: int = 4, tokens: int = 128, head_dim: int = 32, reps: int = 5, device='cpu') -> dict:
     "Seconds of the explicit softmax(QK^T)V and of SDPA (forward, forward+backward) and their ratios; checks they agree."
@@ -127,3 +135,59 @@ def attention_ratio(batch: int = 16, heads: int = 4, tokens: int = 128, head_dim
         out[f'explicit_{mode}_s'], out[f'sdpa_{mode}_s'] = best(explicit, bw), best(sdpa, bw)
         out[f'ratio_{mode}'] = out[f'explicit_{mode}_s'] / out[f'sdpa_{mode}_s']
     return out
+
+# %% ../nbs/22_bench.ipynb #6bde2076
+def bench_variants(cfg: TrainConfig, variants: dict[str, dict], rounds: int = 5, iters: int = 2) -> dict:
+    "{name: images/s, ratio to the first variant (median over alternating rounds), per core, first step} of each variant of `cfg`."
+    own = torch.get_num_threads()
+    steps, first = {}, {}
+    for name, v in variants.items():
+        threads = v.get('threads', own)
+        settings = {k: x for k, x in v.items() if k in TrainConfig.fields()}
+        try:
+            torch.set_num_threads(threads)
+            c = TrainConfig(**{**vars(cfg), **settings}).check()
+            step = train_step(c, **{k: x for k, x in v.items() if k not in settings and k != 'threads'})
+            t0 = time.perf_counter(); step(0); first[name] = time.perf_counter() - t0
+            step(1)
+            steps[name] = step, c.batch_size, threads
+        except Exception as e:
+            if not steps: raise                                        # the reference must run
+            first[name] = f"{type(e).__name__}: {(str(e).strip().splitlines() or [''])[0]}"
+        finally: torch.set_num_threads(own)
+    names, ips = list(steps), {k: [] for k in steps}
+    try:
+        for r in range(rounds):
+            for name in names[r % len(names):] + names[:r % len(names)]:
+                step, batch, threads = steps[name]
+                torch.set_num_threads(threads)
+                t0 = time.perf_counter()
+                for i in range(iters): step(i)
+                ips[name].append(batch * iters / (time.perf_counter() - t0))
+    finally: torch.set_num_threads(own)
+    base, out = names[0], {}
+    for name in variants:
+        if name not in steps: out[name] = {'error': first[name]}; continue
+        ratio, threads = statistics.median(a / b for a, b in zip(ips[name], ips[base])), steps[name][2]
+        out[name] = {'img_per_s': statistics.median(ips[name]), 'ratio': ratio, 'threads': threads,
+                     'ratio_per_core': ratio * steps[base][2] / threads, 'first_s': first[name]}
+    return out
+
+# %% ../nbs/22_bench.ipynb #7fbde6b8
+MATMUL_OPS = ('mm', 'matmul', 'conv')                     # aten::mm, addmm, bmm, matmul, the convolutions and their backward
+ATTENTION_OPS = ('scaled_dot_product', 'flash_attention')
+
+def profile_train(cfg: TrainConfig, steps: int = 3, warmup: int = 2, row_limit: int = 15) -> dict:
+    "The ops of `steps` training steps of `cfg` by self CPU time (a table) and the shares of matmul, attention, optimizer and the rest."
+    step = train_step(cfg)
+    for i in range(warmup): step(i)
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+        for i in range(steps): step(i)
+    ops = prof.key_averages()
+    total = sum(e.self_cpu_time_total for e in ops)
+    own = lambda keys: sum(e.self_cpu_time_total for e in ops if e.key.startswith('aten::') and any(k in e.key for k in keys)) / total
+    shares = {'matmul': own(MATMUL_OPS), 'attention': own(ATTENTION_OPS),
+              'optimizer': sum(e.cpu_time_total for e in ops if e.key.startswith('Optimizer.step#')) / total}
+    return {'model': cfg.model, 'cond': cfg.cond, 'batch': cfg.batch_size, 'crop': cfg.crop, 'threads': torch.get_num_threads(),
+            'steps': steps, 'step_s': total / 1e6 / steps, 'shares': shares | {'rest': 1 - sum(shares.values())},
+            'table': ops.table(sort_by='self_cpu_time_total', row_limit=row_limit)}

@@ -31,6 +31,8 @@ class SRResBlock(nn.Module):
 
 class SRResNet(nn.Module):
     "SRResNet, the SRGAN generator (Ledig et al. 2017): lr (B, 3, h, w) in [-1, 1] -> (B, 3, h*scale, w*scale)."
+    memory_format = torch.contiguous_format    # the convolutions' input layout; training sets channels_last (jitsr.baselines.EDSR)
+
     def __init__(self, scale=4, n_blocks=16, n_feats=64, in_shift=0.0):
         super().__init__()
         self.scale, self.in_shift = scale, in_shift  # in_shift 1: weights trained on [0, 1] images (jitsr.official)
@@ -40,7 +42,7 @@ class SRResNet(nn.Module):
         self.tail = nn.Sequential(pixel_shuffle_up(scale, n_feats, act=nn.PReLU), nn.Conv2d(n_feats, 3, 9, padding=4))
 
     def forward(self, lr):
-        x = self.head(lr + self.in_shift)  # (B, C, h, w)
+        x = self.head((lr + self.in_shift).contiguous(memory_format=self.memory_format))  # (B, C, h, w)
         return self.tail(x + self.body(x))  # (B, 3, h*scale, w*scale)
 
 # %% ../nbs/08_srgan.ipynb #c8edaf32

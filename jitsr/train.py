@@ -20,8 +20,8 @@ from .models import count_params
 from .run import CKPT, TrainConfig, export_adapters, git_commit, initial_model, pick_device, restore, save_checkpoint
 
 # %% auto #0
-__all__ = ['step_generator', 'ema_avg_fn', 'holdout_eval', 'finish', 'NonFiniteLoss', 'train', 'parse_key_values', 'usage',
-           'main']
+__all__ = ['step_generator', 'ema_avg_fn', 'holdout_eval', 'finish', 'NonFiniteLoss', 'adamw', 'setup', 'train',
+           'parse_key_values', 'usage', 'main']
 
 # %% ../nbs/14_train.ipynb #8c8bdb28
 def step_generator(seed: int, step: int) -> torch.Generator:
@@ -70,14 +70,19 @@ def _dist():
         torch.distributed.init_process_group('nccl' if torch.cuda.is_available() else 'gloo')
     return int(os.environ.get('RANK', 0)), world
 
-def _setup(cfg: TrainConfig, device, out: Path) -> tuple[dict, int]:
-    "The parts a run checkpoints (model, ema, opt and the family's extras) and the step to start from."
+def adamw(model, cfg: TrainConfig, **kw) -> torch.optim.AdamW:
+    "The run's AdamW over `model`'s parameters, its fused step (below); `kw` overrides its settings (`jitsr.bench` times the others)."
+    return torch.optim.AdamW(model.parameters(), **{'lr': cfg.lr, 'betas': cfg.betas, 'weight_decay': cfg.weight_decay, 'fused': True, **kw})
+
+def setup(cfg: TrainConfig, device, out: Path | None = None) -> tuple[dict, int]:
+    "The parts a run checkpoints (model, ema, opt and the family's extras) and the step to start from (an interrupted run's in `out`)."
     model = initial_model(cfg).to(device)
-    parts = {'model': model, 'ema': torch.optim.swa_utils.AveragedModel(model, multi_avg_fn=ema_avg_fn(cfg.ema)),
-             'opt': torch.optim.AdamW(model.parameters(), lr=cfg.lr, betas=cfg.betas, weight_decay=cfg.weight_decay)}
+    ema = torch.optim.swa_utils.AveragedModel(model, multi_avg_fn=ema_avg_fn(cfg.ema))    # evaluated and shipped
+    if hasattr(model, 'memory_format'): model.memory_format = torch.channels_last   # the CNNs train channels-last (below)
+    parts = {'model': model, 'ema': ema, 'opt': adamw(model, cfg)}
     if hasattr(cfg.family, 'parts'): parts |= cfg.family.parts(cfg, device)
     start = restore(out / CKPT, {k: v for k, v in parts.items() if v is not None and k != 'perceptual'}) \
-        if cfg.resume and (out / CKPT).exists() else 0
+        if out and cfg.resume and (out / CKPT).exists() else 0
     return parts, start
 
 # %% ../nbs/14_train.ipynb #618a1e98
@@ -91,13 +96,13 @@ def train(cfg: TrainConfig, progress: bool = True) -> dict:
     if (out / CKPT).exists() and not cfg.resume:
         raise ValueError(f"{out} already holds a run; pass resume=True to continue it or choose another out_dir")
     out.mkdir(parents=True, exist_ok=True)
-    parts, start = _setup(cfg, device, out)
+    parts, start = setup(cfg, device, out)
     model, ema, opt = parts['model'], parts['ema'], parts['opt']
     warm = lambda s: min(1.0, (s + 1) / cfg.warmup)                        # linear warm-up, then constant
     sched = torch.optim.lr_scheduler.LambdaLR(opt, warm, last_epoch=start - 1) if start else torch.optim.lr_scheduler.LambdaLR(opt, warm)
     net = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
     nets = Nets(model, torch.compile(net) if cfg.compile else net, ema.module, perceptual=parts.get('perceptual'))
-    amp = torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == 'cuda')
+    amp = cfg.autocast(device)                                            # precision: bf16 on CUDA, fp32 on CPU unless asked
 
     holdout = load_images(cfg.val_data, 'holdout')
     if rank == 0:
