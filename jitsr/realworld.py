@@ -45,7 +45,8 @@ def realworld_table(records, dataset: str, metrics=('psnr_y', 'ssim_y', 'stlpips
                  [f"{k.replace('_y', '').upper() if k in ('psnr_y', 'ssim_y') else k.upper().replace('STLPIPS', 'ST-LPIPS')} ({LR_NAMES[t]} LR)"
                   for t in TEST_LRS for k in metrics], rows,
                  notes=[f"mean ± sd over the training seeds; the Real-ESRGAN test LR is drawn once per image (seed 0). Lower is better for "
-                        f"ST-LPIPS and NIQE."])
+                        f"ST-LPIPS and NIQE. Starting point: JiT-SR with the bicubic skip, untrained, is exactly the Bicubic row of "
+                        f"each test LR; EDSR-baseline is read against it too."])
 
 # %% ../nbs/33_realworld.ipynb #a6e5b5d4
 def _verdict(ds, lower: bool) -> str:
