@@ -145,7 +145,8 @@ def conclusions(lrecs: list[dict], reference: str = 'edsr-baseline', main: tuple
         if not rows: continue
         parts = []
         for r in rows:
-            verdict = 'learned' if r['separates_from_start'] else ('does not separate from its start' if len(r['seeds']) > 1 else 'one seed')
+            verdict = (('learned' if r['gain_db'] > 0 else 'below its start') if r['separates_from_start'] else
+                       'does not separate from its start' if len(r['seeds']) > 1 else 'one seed')
             parts.append(f"{r['variant']} {r['psnr_y']:.2f} dB ({_pm(r['gain_db'], r['gain_db_std'])} over its start, "
                          f"{_pm(r['gain_bicubic_db'], r['gain_bicubic_db_std'])} over bicubic; {verdict})")
         out.append(f"{ds} (bicubic {rows[0]['bicubic_psnr_y']:.2f} dB), best first: " + '; '.join(parts) + '.')
