@@ -408,7 +408,8 @@ def study(profile: str = 'cpu', runs_root='runs', reports='reports', jobs: int |
              'jobs': [before[j.name] if j.status == 'not selected' and j.name in before else
                       {'name': j.name, 'status': j.status, 'seconds': took.get(j.name) if j.status == 'up to date' else j.seconds,
                        'output': os.path.relpath(j.record or j.output, rep)} for j in todo if final or j.name != 'report']}
-        if only: d['notes'] = [*old.get('notes', []), f"jobs matching {only!r} were run at commit {d['git_commit']}; the others keep their earlier record"]
+        if only:   # a selection run again at the same commit is noted once
+            d['notes'] = list(dict.fromkeys([*old.get('notes', []), f"jobs matching {only!r} were run at commit {d['git_commit']}; the others keep their earlier record"]))
         rep.mkdir(parents=True, exist_ok=True)
         (rep / 'study.json').write_text(json.dumps(d, indent=1))
         return d
